@@ -1,0 +1,147 @@
+"""Domain types: the frozen planning ``Problem`` and the ``Plan`` that answers it.
+
+These modules import nothing from ``geodata``, ``models`` or ``maps``: geometry has been
+turned into plain numbers (lon/lat, road km) before a ``Problem`` exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from relocation.scenario import Scenario
+
+#: Per-move cost and disruption terms, whole VND discounted to the horizon's start.
+#: ``relocation`` is the sum of the first six; ``surveyed`` is a ``pairs.cost_vnd`` that
+#: replaces the five computed relocation terms of that move.
+RELOCATION_TERMS = ("permit", "dismantle_transport", "fitout", "rent", "downtime", "surveyed")
+MOVE_TERMS = (*RELOCATION_TERMS, "support", "commute", "attrition", "preference")
+#: Plan-level terms: the move terms and the supply-group split (not discounted).
+ALL_TERMS = (*MOVE_TERMS, "supply_split")
+#: Which weight of ``[weights]`` applies to which term.
+TERM_WEIGHT = {
+    **{t: "relocation" for t in RELOCATION_TERMS},
+    "support": "support",
+    "commute": "commute",
+    "attrition": "attrition",
+    "preference": "preference",
+    "supply_split": "supply_split",
+}
+#: The lexicographic mode's two groups.
+COST_TERMS = (*RELOCATION_TERMS, "support")
+DISRUPTION_TERMS = ("commute", "attrition", "preference", "supply_split")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validated planning problem, the only input to modelling.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        Settings of the run (overrides already applied).
+    firms : pandas.DataFrame
+        One row per slated firm (RangeIndex = firm index). Columns: ``firm_id`` (str),
+        ``name`` (str), ``zone_id`` (str), ``sector`` (str), ``pollution``
+        (``high``/``medium``/``low``), ``land_area_m2`` (float, m²), ``required_area_m2``
+        (int, whole m², rounded up), ``employees`` (int), ``mandatory`` (bool),
+        ``supply_group`` (str, ``""`` for none), ``earliest_year`` (int),
+        ``deadline_year`` (int; the origin zone's deadline, overrides applied; the horizon
+        end + 1 where the zone has none), ``moved_year`` (Int64, NA if not moved),
+        ``moved_site_id`` (str, ``""`` if not moved), ``preferred_site_ids`` (tuple of str),
+        ``lon``, ``lat`` (float, WGS84 degrees).
+    sites : pandas.DataFrame
+        One row per destination (RangeIndex = site index). Columns: ``site_id``, ``name``,
+        ``zone_id``, ``kind`` (``industrial_park``/``cluster``), ``accepts_sectors``
+        (frozenset of codes, or None for any), ``accepts_polluting`` (bool),
+        ``max_firm_area_m2`` (float, inf for no limit), ``rent_vnd_per_m2`` (int),
+        ``lon``, ``lat``.
+    capacity_m2 : numpy.ndarray
+        int64, shape (sites, years): land released at each site by the end of each year,
+        cumulative, minus the land taken by firms moved before the horizon (whole m²,
+        rounded down). May be negative where history over-filled a site.
+    released_m2 : numpy.ndarray
+        int64, shape (sites, years): cumulative land released (before deduction).
+    distance_km : numpy.ndarray
+        float, shape (firms, sites): road km from the firm's parcel to the site.
+    options : pandas.DataFrame
+        The admissible moves, one row per (firm, site, year): ``firm`` and ``site`` (int
+        positions), ``year`` (int), ``area_m2`` (int, land needed at the site), one int64
+        column ``<term>_vnd`` per name in ``MOVE_TERMS`` (whole VND, discounted), and
+        ``weighted_vnd`` (int64, the weighted sum: the objective coefficient). Firms moved
+        before the horizon have no options.
+    support_note : str
+        Free text kept for reports.
+    """
+
+    scenario: Scenario
+    firms: pd.DataFrame
+    sites: pd.DataFrame
+    capacity_m2: np.ndarray
+    released_m2: np.ndarray
+    distance_km: np.ndarray
+    options: pd.DataFrame
+    meta: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Planning years."""
+        return self.scenario.horizon.years
+
+    @property
+    def n_slated(self) -> int:
+        """All slated firms, those moved before the horizon included (the quota base N)."""
+        return len(self.firms)
+
+    @property
+    def planned(self) -> np.ndarray:
+        """Boolean mask of firms still to plan (not moved before the horizon)."""
+        return self.firms["moved_year"].isna().to_numpy()
+
+    @property
+    def n_moved_before(self) -> int:
+        """Firms moved before the horizon (they count in every quota window)."""
+        return int((~self.planned).sum())
+
+    def supply_groups(self) -> dict[str, np.ndarray]:
+        """Planned firms by supply group (groups of two or more planned firms only)."""
+        sel = self.firms[self.planned & (self.firms["supply_group"] != "")]
+        groups = {str(g): idx.to_numpy() for g, idx in sel.groupby("supply_group").groups.items()}
+        return {g: ix for g, ix in groups.items() if len(ix) >= 2}
+
+    def replace(self, **changes: Any) -> Problem:
+        """Return a copy with some fields replaced (the problem itself never changes)."""
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A relocation plan decoded from a solve (or read back from a run folder).
+
+    Attributes
+    ----------
+    moves : pandas.DataFrame
+        One row per planned move (firms moved before the horizon excluded), sorted by
+        year then firm_id. Columns: ``firm_id``, ``firm_name``, ``origin_zone_id``,
+        ``site_id``, ``site_name`` (str), ``year`` (int), then ``<term>_vnd`` (int64 VND,
+        discounted) for each name in ``MOVE_TERMS``, ``distance_km`` (float) and
+        ``employees`` (int).
+    terms : dict
+        Plan totals per term in ``ALL_TERMS`` (int VND; ``supply_split`` included).
+    objective : int
+        The weighted objective of the plan, VND.
+    """
+
+    moves: pd.DataFrame
+    terms: dict[str, int]
+    objective: int
+
+    @property
+    def moves_per_year(self) -> dict[int, int]:
+        """Planned moves per year."""
+        return {int(y): int(n) for y, n in self.moves.groupby("year").size().items()}

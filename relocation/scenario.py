@@ -1,0 +1,236 @@
+"""The scenario: every setting of one planning run, read from ``scenario.toml``.
+
+Merge order (the one place it is defined): the documented defaults below, then the
+workspace's ``scenario.toml``, then sweep or ``--set`` overrides (dotted paths), then
+command-line options (``--time-limit``, ``--workers``, ``--seed``). Later wins.
+
+Money is in whole VND. Figures tagged *(assumption)* have no sourced value in the domain
+brief; the others cite its section.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+USD_VND = 26_000  # brief §4.4 (derived): the demo's exchange rate
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Horizon(_Section):
+    """Planning years, inclusive."""
+
+    start: int = Field(2024, ge=1990, le=2100)
+    end: int = Field(2030, ge=1990, le=2100)
+
+    @model_validator(mode="after")
+    def _order(self) -> Horizon:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if self.end - self.start > 40:
+            raise ValueError("the horizon may span at most 41 years")
+        return self
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Every planning year, in order."""
+        return tuple(range(self.start, self.end + 1))
+
+
+class QuotaWindow(_Section):
+    """Share of all slated firms (by count) moved by the end of ``by_year``.
+
+    At least ``ceil(min_share * N)`` and at most ``floor(max_share * N)`` firms, firms
+    already moved before the horizon included.
+    """
+
+    by_year: int
+    min_share: float = Field(0.0, ge=0.0, le=1.0)
+    max_share: float = Field(1.0, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _order(self) -> QuotaWindow:
+        if self.min_share > self.max_share:
+            raise ValueError(
+                f"min_share ({self.min_share}) is above max_share ({self.max_share})"
+            )
+        return self
+
+    def min_count(self, n: int) -> int:
+        """Least number of firms moved by ``by_year`` (rounded up)."""
+        return math.ceil(round(self.min_share * n, 9))
+
+    def max_count(self, n: int) -> int:
+        """Most firms moved by ``by_year`` (rounded down)."""
+        return math.floor(round(self.max_share * n, 9))
+
+
+class Limits(_Section):
+    """Yearly limits on the programme. ``None`` means no limit."""
+
+    max_moves_per_year: int | None = Field(None, ge=0)
+    budget_vnd_per_year: int | None = Field(None, ge=0)
+
+
+class Weights(_Section):
+    """Weights of the objective terms, and how they are combined.
+
+    ``weighted`` minimises the weighted sum. ``lexicographic`` first minimises cost
+    (relocation + support), then disruption (commute, attrition, supply split,
+    preference) among plans whose cost is within ``cost_tolerance`` of the least.
+    """
+
+    mode: Literal["weighted", "lexicographic"] = "weighted"
+    cost_tolerance: float = Field(0.01, ge=0.0, le=1.0)
+    relocation: float = Field(1.0, ge=0.0)
+    support: float = Field(1.0, ge=0.0)
+    commute: float = Field(1.0, ge=0.0)
+    attrition: float = Field(1.0, ge=0.0)
+    supply_split: float = Field(1.0, ge=0.0)
+    preference: float = Field(1.0, ge=0.0)
+
+
+class Costs(_Section):
+    """Cost and disruption coefficients, whole VND.
+
+    Every relocation cost term of a move in year ``t`` is discounted to the horizon's
+    start by ``(1 + discount_rate) ** -(t - start)``.
+    """
+
+    discount_rate: float = Field(0.08, ge=0.0, le=1.0)  # brief §9
+    road_factor: float = Field(1.3, ge=1.0, le=3.0)  # brief §9: road km ≈ 1.3 × great circle
+    permit_vnd: int = Field(300_000_000, ge=0)  # brief §9: fixed 0.3–1 bn per firm
+    permit_polluting_extra_vnd: int = Field(700_000_000, ge=0)  # high pollution: up to 1 bn
+    permit_medium_extra_vnd: int = Field(300_000_000, ge=0)  # (assumption)
+    dismantle_vnd_per_m2: int = Field(400_000, ge=0)  # (assumption) per m² of old parcel
+    transport_vnd_per_ha_km: int = Field(30_000_000, ge=0)  # (assumption) per ha moved per km
+    fitout_vnd_per_m2: int = Field(2_000_000, ge=0)  # (assumption) per m² at the destination
+    rent_park_vnd_per_m2: int = Field(120 * USD_VND, ge=0)  # brief §4.1: $90–150/m²/term
+    rent_cluster_vnd_per_m2: int = Field(90 * USD_VND, ge=0)  # brief §4.1, low end
+    downtime_months: float = Field(2.0, ge=0.0)  # (assumption) months of lost output
+    downtime_months_per_100km: float = Field(2.0, ge=0.0)  # (assumption) longer moves
+    output_vnd_per_worker_month: int = Field(15_000_000, ge=0)  # (assumption) value added
+    support_vnd_per_worker: int = Field(60_000_000, ge=0)  # brief §4.3 (derived): VND 60 m
+    support_share_mandatory: float = Field(1.0, ge=0.0)  # (assumption)
+    support_share_encouraged: float = Field(0.5, ge=0.0)  # (assumption)
+    support_cluster_vnd_per_m2: int = Field(200_000, ge=0)  # Decree 68/2017 (assumption: amount)
+    commute_vnd_per_worker_km: int = Field(1_250_000, ge=0)  # (assumption) one year's extra km
+    replacement_vnd_per_worker: int = Field(14_880_000, ge=0)  # brief §9: 3 × VND 4.96 m
+    attrition_base: float = Field(0.05, ge=0.0, le=1.0)  # brief §9 curve a(d)
+    attrition_span: float = Field(0.35, ge=0.0, le=1.0)
+    attrition_mid_km: float = Field(30.0, ge=0.0)
+    attrition_scale_km: float = Field(8.0, gt=0.0)
+    supply_split_vnd: int = Field(2_000_000_000, ge=0)  # (assumption) per extra site a group uses
+    preference_penalty_vnd: int = Field(1_000_000_000, ge=0)  # (assumption) non-preferred site
+
+
+class Rules(_Section):
+    """Switches for rules that can be hard or soft."""
+
+    soft_quota: bool = False
+    quota_shortfall_vnd_per_firm: int = Field(100_000_000_000, ge=0)
+    preferred_sites: Literal["penalty", "strict"] = "penalty"
+
+
+class FreedLand(_Section):
+    """Freed-land classification settings (issue 4)."""
+
+    remediation_years: int = Field(2, ge=0, le=30)  # (assumption) polluting parcels
+    tod_core_m: float = Field(500.0, gt=0)  # brief §5.3
+    tod_transition_m: float = Field(1000.0, gt=0)  # brief §5.3
+    social_housing_min_m2: float = Field(5000.0, ge=0)  # (assumption)
+    social_housing_max_km_to_jobs: float = Field(3.0, gt=0)  # (assumption)
+    social_housing_units_per_ha: float = Field(341.0, gt=0)  # brief §6 (derived)
+    green_max_m2: float = Field(2000.0, ge=0)  # (assumption) small parcels become green space
+    social_housing_target_ha: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _rings(self) -> FreedLand:
+        if self.tod_transition_m < self.tod_core_m:
+            raise ValueError("tod_transition_m must not be below tod_core_m")
+        return self
+
+
+class Solver(_Section):
+    """CP-SAT settings. A time limit is always set.
+
+    ``deterministic_time_s`` (if set) replaces the wall-clock limit by CP-SAT's
+    deterministic one: with ``workers = 1`` and a fixed seed, a run is reproducible.
+    """
+
+    time_limit_s: float = Field(60.0, gt=0, le=86_400)
+    deterministic_time_s: float | None = Field(None, gt=0)
+    workers: int = Field(2, ge=1, le=64)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    relative_gap: float = Field(0.001, ge=0.0, le=1.0)
+
+
+class CrsSettings(_Section):
+    """Coordinate reference systems of CSV inputs and of the outputs."""
+
+    input: str = "EPSG:4326"
+    output: str = "EPSG:4326"
+
+
+class Overrides(_Section):
+    """Per-site opening years and per-zone deadlines that replace the tables' values."""
+
+    site_available_from: dict[str, int] = Field(default_factory=dict)
+    zone_deadline: dict[str, int] = Field(default_factory=dict)
+
+
+class Scenario(_Section):
+    """One planning scenario (see the module docstring for the merge order)."""
+
+    name: str = "default"
+    description: str = ""
+    horizon: Horizon = Horizon()
+    quota: tuple[QuotaWindow, ...] = ()
+    limits: Limits = Limits()
+    weights: Weights = Weights()
+    costs: Costs = Costs()
+    rules: Rules = Rules()
+    freed_land: FreedLand = FreedLand()
+    solver: Solver = Solver()
+    crs: CrsSettings = CrsSettings()
+    overrides: Overrides = Overrides()
+
+    @model_validator(mode="after")
+    def _quota_in_horizon(self) -> Scenario:
+        seen: set[int] = set()
+        for i, q in enumerate(self.quota):
+            if not self.horizon.start <= q.by_year <= self.horizon.end:
+                raise ValueError(
+                    f"quota[{i}].by_year {q.by_year} is outside the horizon "
+                    f"{self.horizon.start}–{self.horizon.end}"
+                )
+            if q.by_year in seen:
+                raise ValueError(f"two quota windows for by_year {q.by_year}")
+            seen.add(q.by_year)
+        return self
+
+    def with_overrides(self, updates: dict[str, Any]) -> Scenario:
+        """Return a copy with dotted-path updates applied (``{"limits.max_moves_per_year": 500}``)."""
+        data = self.model_dump()
+        for key, value in updates.items():
+            set_dotted(data, key, value)
+        return Scenario.model_validate(data)
+
+
+def set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``data[a][b][c] = value`` for ``key = "a.b.c"`` (creating mappings as needed)."""
+    parts = key.split(".")
+    node = data
+    for part in parts[:-1]:
+        nxt = node.get(part)
+        if not isinstance(nxt, dict):
+            nxt = {}
+            node[part] = nxt
+        node = nxt
+    node[parts[-1]] = copy.deepcopy(value)
