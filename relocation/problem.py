@@ -69,14 +69,23 @@ class Problem:
         int64, shape (sites, years): cumulative land released (before deduction).
     distance_km : numpy.ndarray
         float, shape (firms, sites): road km from the firm's parcel to the site.
+    pair_terms : pandas.DataFrame
+        One row per admissible (firm, site): ``firm``, ``site`` (int positions),
+        ``area_m2`` (int), ``distance_km`` (float), one float column per name in
+        ``MOVE_TERMS`` (undiscounted VND) and ``support_nominal_vnd`` (int64).
+        See :mod:`relocation.costs`.
     options : pandas.DataFrame
-        The admissible moves, one row per (firm, site, year): ``firm`` and ``site`` (int
-        positions), ``year`` (int), ``area_m2`` (int, land needed at the site), one int64
-        column ``<term>_vnd`` per name in ``MOVE_TERMS`` (whole VND, discounted), and
-        ``weighted_vnd`` (int64, the weighted sum: the objective coefficient). Firms moved
-        before the horizon have no options.
-    support_note : str
-        Free text kept for reports.
+        The admissible moves, one row per (firm, site, year): ``pair`` (row of
+        ``pair_terms``), ``firm``, ``site`` (int positions), ``year`` (int), ``area_m2``
+        (int64, land needed at the site), ``weighted_vnd`` (int64, the objective
+        coefficient: weighted sum of the discounted integer terms) and ``support_vnd``
+        (int64, nominal public support, for the yearly budget). Firms moved before the
+        horizon have no options.
+    pairs : pandas.DataFrame or None
+        The workspace's ``pairs`` table (``firm_id``, ``site_id``, ``cost_vnd``,
+        ``required_area_m2``), if any.
+    meta : mapping
+        Provenance (input hashes, workspace path) kept for reports.
     """
 
     scenario: Scenario
@@ -85,7 +94,9 @@ class Problem:
     capacity_m2: np.ndarray
     released_m2: np.ndarray
     distance_km: np.ndarray
+    pair_terms: pd.DataFrame
     options: pd.DataFrame
+    pairs: pd.DataFrame | None = None
     meta: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property

@@ -57,9 +57,7 @@ class QuotaWindow(_Section):
     @model_validator(mode="after")
     def _order(self) -> QuotaWindow:
         if self.min_share > self.max_share:
-            raise ValueError(
-                f"min_share ({self.min_share}) is above max_share ({self.max_share})"
-            )
+            raise ValueError(f"min_share ({self.min_share}) is above max_share ({self.max_share})")
         return self
 
     def min_count(self, n: int) -> int:
@@ -216,7 +214,7 @@ class Scenario(_Section):
         return self
 
     def with_overrides(self, updates: dict[str, Any]) -> Scenario:
-        """Return a copy with dotted-path updates applied (``{"limits.max_moves_per_year": 500}``)."""
+        """Return a copy with dotted-path updates (``{"limits.max_moves_per_year": 500}``)."""
         data = self.model_dump()
         for key, value in updates.items():
             set_dotted(data, key, value)

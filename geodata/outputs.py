@@ -1,0 +1,295 @@
+"""Run folders: schedule (CSV, XLSX), site load, summary, GeoPackage layers.
+
+A run folder is written into a hidden staging folder beside its destination and renamed
+into place when complete, so it appears whole or not at all; an existing folder is only
+replaced with ``force`` (and the old one is kept until the new one is in place).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from relocation.errors import InputError, InputIssue
+from relocation.labels import label
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Make a text cell safe to open in a spreadsheet (no formula): prefix ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _neutral_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out
+
+
+def check_destination(out: Path, force: bool) -> None:
+    """Refuse an existing output folder unless ``force`` (exit 2, nothing touched)."""
+    if out.exists() and not force:
+        raise InputError(
+            [
+                InputIssue(
+                    str(out),
+                    None,
+                    None,
+                    None,
+                    "the output folder exists; pass --force to replace it",
+                )
+            ],
+            summary="refusing to overwrite",
+        )
+    if out.exists() and not out.is_dir():
+        raise InputError(
+            [InputIssue(str(out), None, None, None, "exists and is not a folder")],
+            summary="bad output path",
+        )
+
+
+@contextmanager
+def staged_folder(out: Path, force: bool) -> Iterator[Path]:
+    """Yield a staging folder; on success rename it to ``out`` (replacing it if ``force``)."""
+    out = Path(out)
+    check_destination(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        yield staging
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.rmdir(old)
+            os.replace(out, old)
+            os.replace(staging, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """CSV for Excel and QGIS: UTF-8 with BOM, text cells neutralised against formulas."""
+    tmp = path.with_name(path.name + ".tmp")
+    _neutral_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig")
+    os.replace(tmp, path)
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return None if math.isnan(o) else float(o)
+    if isinstance(o, Path):
+        return str(o)
+    if isinstance(o, Mapping):
+        return dict(o)
+    raise TypeError(f"not JSON serialisable: {type(o)}")
+
+
+def write_json(data: Mapping[str, Any], path: Path) -> None:
+    """Write JSON (UTF-8, diacritics kept) atomically."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(
+        json.dumps(data, ensure_ascii=False, indent=2, default=_json_default), encoding="utf-8"
+    )
+    os.replace(tmp, path)
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write a UTF-8 text file atomically."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_schedule_xlsx(
+    path: Path,
+    schedule: pd.DataFrame,
+    summary_rows: list[tuple[str, str, Any]],
+    extra_sheets: Mapping[str, pd.DataFrame] | None = None,
+) -> None:
+    """The planners' workbook: a summary sheet, then one sheet per year.
+
+    Headers are Vietnamese with English beneath; ids are stored as text; no cell becomes
+    a formula.
+    """
+    tmp = path.with_name(path.name + ".tmp.xlsx")
+    with pd.ExcelWriter(
+        tmp,
+        engine="xlsxwriter",
+        engine_kwargs={
+            "options": {
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            }
+        },
+    ) as xw:
+        wb = xw.book
+        head = wb.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EEF4"}
+        )
+        sub = wb.add_format({"italic": True, "font_color": "#555555", "bg_color": "#E8EEF4"})
+        money = wb.add_format({"num_format": "#,##0"})
+        text = wb.add_format({"num_format": "@"})
+
+        ws = wb.add_worksheet("Tổng hợp - Summary")
+        ws.write_row(0, 0, ["Chỉ tiêu", "Item", "Giá trị / Value"], head)
+        for i, (vi, en, val) in enumerate(summary_rows, start=1):
+            ws.write_string(i, 0, vi)
+            ws.write_string(i, 1, en)
+            if isinstance(val, (int, float, np.integer, np.floating)) and not isinstance(val, bool):
+                ws.write_number(i, 2, float(val), money if abs(float(val)) >= 1000 else None)
+            else:
+                ws.write_string(i, 2, str(val))
+        ws.set_column(0, 1, 42)
+        ws.set_column(2, 2, 24)
+
+        def sheet(name: str, df: pd.DataFrame) -> None:
+            sh = wb.add_worksheet(name[:31])
+            for j, col in enumerate(df.columns):
+                sh.write_string(0, j, label(col, "vi"), head)
+                sh.write_string(1, j, label(col, "en"), sub)
+                values = df[col].tolist()
+                is_text = df[col].dtype == object or pd.api.types.is_string_dtype(df[col])
+                for i, v in enumerate(values, start=2):
+                    if is_text or col.endswith("_id"):
+                        sh.write_string(i, j, "" if v is None else str(v), text)
+                    elif isinstance(v, float) and math.isnan(v):
+                        sh.write_blank(i, j, None)
+                    else:
+                        sh.write_number(i, j, float(v), money if col.endswith("_vnd") else None)
+                sh.set_column(j, j, 30 if col.endswith("name") else 16)
+            sh.freeze_panes(2, 0)
+            if len(df):
+                sh.autofilter(1, 0, 1 + len(df), max(0, len(df.columns) - 1))
+
+        for year, part in schedule.groupby("year"):
+            sheet(f"{int(year)}", part.reset_index(drop=True))
+        for name, df in (extra_sheets or {}).items():
+            sheet(name, df)
+    os.replace(tmp, path)
+
+
+def _lines(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> np.ndarray:
+    coords = np.stack([np.stack([x0, y0], axis=1), np.stack([x1, y1], axis=1)], axis=1)
+    return shapely.linestrings(coords)
+
+
+def write_plan_gpkg(
+    path: Path,
+    firms: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    moves: pd.DataFrame,
+    site_load: pd.DataFrame,
+    freed_land: gpd.GeoDataFrame | None,
+    crs: str,
+) -> None:
+    """GeoPackage for QGIS: firms, sites, moves and (when given) freed land.
+
+    Layers: ``firms`` (points, with their assignment), ``sites`` (with load in the last
+    year and per year), ``moves`` (lines), ``freed_land`` (parcels).
+    """
+    tmp = path.with_name(path.name + ".tmp.gpkg")
+    if tmp.exists():
+        tmp.unlink()
+    m = moves.set_index("firm_id")
+    f = gpd.GeoDataFrame(
+        {
+            "firm_id": firms["firm_id"].astype(str),
+            "name": firms["name"].astype(str),
+            "zone_id": firms["zone_id"].astype(str),
+            "sector": firms["sector"].astype(str),
+            "employees": firms["employees"].astype("int64"),
+            "land_area_m2": firms["land_area_m2"].astype(float),
+            "mandatory": firms["mandatory"].astype(bool),
+            "pollution": firms["pollution"].astype(str),
+            "site_id": firms["firm_id"]
+            .map(m["site_id"])
+            .fillna(firms["moved_site_id"])
+            .astype(str),
+            "move_year": firms["firm_id"]
+            .map(m["year"])
+            .fillna(firms["moved_year"])
+            .astype("Int64"),
+            "status": np.where(
+                firms["firm_id"].isin(m.index),
+                "planned",
+                np.where(firms["moved_year"].notna(), "moved_before", "not_moved"),
+            ),
+        },
+        geometry=gpd.points_from_xy(firms["lon"], firms["lat"]),
+        crs="EPSG:4326",
+    )
+    last = site_load[site_load["year"] == site_load["year"].max()].set_index("site_id")
+    s = gpd.GeoDataFrame(
+        {
+            "site_id": sites["site_id"].astype(str),
+            "name": sites["name"].astype(str),
+            "kind": sites["kind"].astype(str),
+            "released_m2": sites["site_id"].map(last["released_m2"]).astype(float),
+            "used_m2": sites["site_id"].map(last["used_m2"]).astype(float),
+            "free_m2": sites["site_id"].map(last["free_m2"]).astype(float),
+            "firms_planned": sites["site_id"]
+            .map(moves.groupby("site_id").size())
+            .fillna(0)
+            .astype(int),
+        },
+        geometry=gpd.points_from_xy(sites["lon"], sites["lat"]),
+        crs="EPSG:4326",
+    )
+    for year, part in site_load.groupby("year"):
+        s[f"used_{int(year)}_m2"] = (
+            s["site_id"].map(part.set_index("site_id")["used_m2"]).astype(float)
+        )
+    fl = firms.set_index("firm_id")
+    sl = sites.set_index("site_id")
+    geom = (
+        _lines(
+            fl.loc[moves["firm_id"], "lon"].to_numpy(),
+            fl.loc[moves["firm_id"], "lat"].to_numpy(),
+            sl.loc[moves["site_id"], "lon"].to_numpy(),
+            sl.loc[moves["site_id"], "lat"].to_numpy(),
+        )
+        if len(moves)
+        else []
+    )
+    mv = gpd.GeoDataFrame(moves.copy(), geometry=list(geom), crs="EPSG:4326")
+    layers = [("firms", f), ("sites", s), ("moves", mv)]
+    if freed_land is not None:
+        layers.append(("freed_land", freed_land))
+    for name, layer in layers:
+        out = layer.to_crs(crs) if crs and str(layer.crs) != crs else layer
+        out.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+    os.replace(tmp, path)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,66 @@
+"""Decode chosen option rows into a :class:`~relocation.problem.Plan`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from relocation.check import supply_split_count
+from relocation.costs import move_terms, weighted_total
+from relocation.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
+
+
+def decode_plan(problem: Problem, rows: np.ndarray) -> Plan:
+    """Turn chosen rows of ``problem.options`` into a plan with its terms (whole VND).
+
+    Parameters
+    ----------
+    problem : Problem
+    rows : numpy.ndarray
+        Chosen option rows.
+
+    Returns
+    -------
+    Plan
+        Moves sorted by year then firm id; the objective is the weighted objective
+        (supply split and soft-quota shortfall included).
+    """
+    sc = problem.scenario
+    opts = problem.options.iloc[np.asarray(rows, dtype=np.int64)]
+    firm = opts["firm"].to_numpy()
+    site = opts["site"].to_numpy()
+    year = opts["year"].to_numpy()
+    terms = move_terms(problem.pair_terms, opts["pair"].to_numpy(), year - sc.horizon.start, sc)
+    f, s = problem.firms, problem.sites
+    moves = pd.DataFrame(
+        {
+            "firm_id": f["firm_id"].to_numpy()[firm],
+            "firm_name": f["name"].to_numpy()[firm],
+            "origin_zone_id": f["zone_id"].to_numpy()[firm],
+            "site_id": s["site_id"].to_numpy()[site],
+            "site_name": s["name"].to_numpy()[site],
+            "year": year.astype(np.int64),
+        }
+    )
+    for name in MOVE_TERMS:
+        moves[f"{name}_vnd"] = terms[f"{name}_vnd"].to_numpy()
+    moves["distance_km"] = problem.distance_km[firm, site].round(3)
+    moves["employees"] = f["employees"].to_numpy()[firm]
+    moves["area_m2"] = opts["area_m2"].to_numpy()
+    order = np.lexsort((moves["firm_id"].to_numpy(), moves["year"].to_numpy()))
+    moves = moves.iloc[order].reset_index(drop=True)
+
+    split = supply_split_count(problem, firm, site) * sc.costs.supply_split_vnd
+    totals = {t: int(terms[f"{t}_vnd"].sum()) for t in ALL_TERMS if t != "supply_split"}
+    totals["supply_split"] = int(split)
+    objective = int(weighted_total(terms, sc).sum()) + int(round(sc.weights.supply_split * split))
+    if sc.rules.soft_quota:
+        for q in sc.quota:
+            short = max(
+                0,
+                q.min_count(problem.n_slated)
+                - problem.n_moved_before
+                - int((year <= q.by_year).sum()),
+            )
+            objective += short * sc.rules.quota_shortfall_vnd_per_firm
+    return Plan(moves=moves, terms=totals, objective=objective)

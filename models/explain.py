@@ -1,0 +1,53 @@
+"""Solver side of infeasibility explanations: conflicting rules and the best achievable share."""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from models.build import ModelSpec, build_model
+from models.solve import SolveParams, Status, solve
+from relocation.problem import Problem
+
+
+def conflicting_rules(
+    problem: Problem, time_limit_s: float = 30.0, workers: int = 1
+) -> list[str] | None:
+    """Rule keys that cannot all hold together (a core), or None when none was found in time.
+
+    Every rule of the model is guarded by a named assumption literal; CP-SAT reports a
+    subset of the assumptions that is infeasible by itself.
+    """
+    bm = build_model(problem, ModelSpec(assumptions=True))
+    names = list(bm.rules)
+    lits = [bm.rules[k] for k in names]
+    bm.model.add_assumptions(lits)
+    bm.model.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = workers
+    code = solver.solve(bm.model)
+    if code != cp_model.INFEASIBLE:
+        return None
+    core = solver.sufficient_assumptions_for_infeasibility()
+    index = {lit.index: k for k, lit in zip(names, lits, strict=True)}
+    return sorted(index[i] for i in core if i in index)
+
+
+def best_share(problem: Problem, by_year: int, params: SolveParams) -> float | None:
+    """Highest share of slated firms that can have moved by ``by_year`` under every other rule.
+
+    The minimum of the window ending in ``by_year`` is dropped (its ceiling and the other
+    windows kept) and the number of moves by ``by_year`` is maximised. Returns None when
+    even that has no plan.
+    """
+    sc = problem.scenario
+    quota = tuple(
+        q.model_copy(update={"min_share": 0.0}) if q.by_year == by_year else q for q in sc.quota
+    )
+    relaxed = problem.replace(scenario=sc.model_copy(update={"quota": quota}))
+    coef = np.where(problem.options["year"].to_numpy() <= by_year, -1, 0).astype(np.int64)
+    res = solve(relaxed, params, spec=ModelSpec(coefficients=coef, split_weight=0.0))
+    if res.status not in (Status.OPTIMAL, Status.FEASIBLE) or res.objective is None:
+        return None
+    return (problem.n_moved_before - res.objective) / problem.n_slated

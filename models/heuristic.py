@@ -1,0 +1,145 @@
+"""A greedy, year-by-year construction heuristic (its plan is CP-SAT's hint).
+
+Years are filled in order. Each year moves the firms that must move now (mandatory firms
+at their last admissible year), the firms the LP relaxation moves in that year (when a
+relaxation is given), and as many more as the quota windows and the yearly limit still
+need, most constrained first (fewest options, earliest deadline). Each firm takes its
+best option of the year (highest LP value, then least cost) among those whose site still
+has land, within the yearly support budget. Moving later is cheaper (discounting), so no
+firm moves earlier than something requires.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from relocation.problem import Problem
+
+
+def _needed_by_year(problem: Problem, firm_last: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Least and most cumulative planned moves by the end of each year."""
+    years = np.asarray(problem.years)
+    m = problem.scenario.limits.max_moves_per_year
+    big = 10**9 if m is None else m
+    need = np.zeros(len(years), dtype=np.int64)
+    allow = np.full(len(years), 10**9, dtype=np.int64)
+    n, before = problem.n_slated, problem.n_moved_before
+    for q in problem.scenario.quota:
+        w = q.by_year - years[0]
+        lo, hi = q.min_count(n) - before, q.max_count(n) - before
+        for k in range(w + 1):
+            need[k] = max(need[k], lo - big * (w - k))
+            allow[k] = min(allow[k], hi)
+    due = np.zeros(len(years), dtype=np.int64)
+    mand = problem.firms["mandatory"].to_numpy()
+    for f, last in firm_last.items():
+        if mand[f]:
+            due[last - years[0]] += 1
+    due = np.cumsum(due)
+    for k in range(len(years)):
+        for k2 in range(k, len(years)):
+            need[k] = max(need[k], due[k2] - big * (k2 - k))
+    return np.maximum(need, 0), allow
+
+
+def greedy_plan(problem: Problem, lp_value: np.ndarray | None = None) -> np.ndarray:
+    """Build a plan greedily.
+
+    Parameters
+    ----------
+    problem : Problem
+    lp_value : numpy.ndarray, optional
+        LP value of every row of ``problem.options`` (guides years and sites).
+
+    Returns
+    -------
+    numpy.ndarray
+        Chosen rows of ``problem.options``. The plan may break a rule when the greedy
+        gets stuck (a partial hint is still useful); callers check it.
+    """
+    opts = problem.options
+    firm = opts["firm"].to_numpy()
+    site = opts["site"].to_numpy()
+    year = opts["year"].to_numpy()
+    area = opts["area_m2"].to_numpy()
+    coef = opts["weighted_vnd"].to_numpy().astype(float)
+    support = opts["support_vnd"].to_numpy()
+    lpv = np.zeros(len(opts)) if lp_value is None else np.asarray(lp_value)
+    years = problem.years
+
+    order = np.lexsort((coef, -lpv, year, firm))
+    by_firm: dict[int, np.ndarray] = {}
+    bounds = np.flatnonzero(np.diff(firm[order])) + 1
+    for chunk in np.split(order, bounds):
+        if len(chunk):
+            by_firm[int(firm[chunk[0]])] = chunk
+    firm_last = {f: int(year[rows].max()) for f, rows in by_firm.items()}
+    n_opts = {f: len(rows) for f, rows in by_firm.items()}
+    # LP year of each firm: the year holding most of its LP mass (if it moves in the LP).
+    lp_year: dict[int, int] = {}
+    if lp_value is not None:
+        for f, rows in by_firm.items():
+            mass = lpv[rows]
+            if mass.sum() > 0.5:
+                ys = year[rows]
+                best = max(set(ys.tolist()), key=lambda y: mass[ys == y].sum())
+                lp_year[f] = best
+
+    need, allow = _needed_by_year(problem, firm_last)
+    lim = problem.scenario.limits
+    max_moves = 10**9 if lim.max_moves_per_year is None else lim.max_moves_per_year
+    budget = np.inf if lim.budget_vnd_per_year is None else float(lim.budget_vnd_per_year)
+    used = np.zeros(len(problem.sites), dtype=np.int64)
+    cap = problem.capacity_m2
+    mand = problem.firms["mandatory"].to_numpy()
+    remaining = set(by_firm)
+    chosen: list[int] = []
+    count = 0
+
+    for k, y in enumerate(years):
+        spent = 0.0
+        moved_now = 0
+
+        def place(f: int, y: int = y, k: int = k) -> bool:
+            nonlocal spent, moved_now
+            rows = by_firm[f]
+            rows = rows[year[rows] == y]
+            for r in rows:
+                s = site[r]
+                if used[s] + area[r] <= cap[s, k] and spent + support[r] <= budget:
+                    used[s] += area[r]
+                    spent += support[r]
+                    moved_now += 1
+                    chosen.append(int(r))
+                    remaining.discard(f)
+                    return True
+            return False
+
+        avail = [f for f in remaining if (year[by_firm[f]] == y).any()]
+        forced = sorted(
+            (f for f in avail if mand[f] and firm_last[f] == y), key=lambda f: n_opts[f]
+        )
+        suggested = sorted(
+            (f for f in avail if lp_year.get(f) == y and not (mand[f] and firm_last[f] == y)),
+            key=lambda f: (firm_last[f], n_opts[f]),
+        )
+        rest = sorted(
+            (f for f in avail if f not in lp_year or lp_year[f] > y),
+            key=lambda f: (not mand[f], firm_last[f], n_opts[f], int(area[by_firm[f][0]])),
+        )
+        rest = [f for f in rest if not (mand[f] and firm_last[f] == y)]
+        limit = min(max_moves, int(allow[k] - count))
+        for f in forced:
+            if moved_now >= limit:
+                break
+            place(f)
+        for f in suggested:
+            if moved_now >= limit:
+                break
+            place(f)
+        for f in rest:
+            if count + moved_now >= need[k] or moved_now >= limit:
+                break
+            place(f)
+        count += moved_now
+    return np.array(sorted(chosen), dtype=np.int64)

@@ -1,0 +1,494 @@
+"""Solve the relocation model: LP bound, greedy plan, reduced-cost fixing, then CP-SAT.
+
+1. The LP relaxation (HiGHS) gives a lower bound ``LB``, the reduced cost of every move
+   and a fractional plan.
+2. The greedy heuristic, guided by the fractional plan, builds a plan (objective ``UB``):
+   the first plan, usually within seconds, and CP-SAT's hint.
+3. Reduced-cost fixing: a move whose reduced cost exceeds ``UB − LB`` cannot belong to a
+   plan better than the greedy one, so it gets no variable. The kept model still holds
+   the greedy plan, so CP-SAT's bound on it is a bound on the whole problem.
+4. CP-SAT improves the plan and proves the gap. The reported bound is the better of the
+   LP bound and CP-SAT's.
+
+Stopping rule: the time limit (wall clock, or CP-SAT's deterministic time when
+``deterministic_time_s`` is set) or the relative gap, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import ortools
+from ortools.sat.python import cp_model
+
+from models.build import BuiltModel, ModelSpec, build_model
+from models.heuristic import greedy_plan
+from models.relax import solve_relaxation
+from relocation.costs import option_coefficients
+from relocation.problem import COST_TERMS, DISRUPTION_TERMS, Problem
+
+log = logging.getLogger(__name__)
+
+
+class Status(StrEnum):
+    """Outcome of a solve."""
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+
+
+#: CP-SAT status -> ours (the one mapping table).
+_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+    cp_model.MODEL_INVALID: Status.UNKNOWN,
+}
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """Solver settings (from ``[solver]`` and the command line)."""
+
+    time_limit_s: float = 60.0
+    deterministic_time_s: float | None = None
+    workers: int = 2
+    seed: int = 0
+    relative_gap: float = 0.001
+
+    def as_dict(self) -> dict[str, Any]:
+        """Parameters as recorded in ``summary.json``."""
+        return {
+            "time_limit_s": self.time_limit_s,
+            "deterministic_time_s": self.deterministic_time_s,
+            "workers": self.workers,
+            "seed": self.seed,
+            "relative_gap": self.relative_gap,
+            "ortools_version": ortools.__version__,
+            "cp_sat": {
+                "num_workers": self.workers,
+                "random_seed": self.seed,
+                "relative_gap_limit": self.relative_gap,
+                "linearization_level": 2,
+            },
+        }
+
+
+class StopToken:
+    """Lets a signal handler stop a running solve (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.requested: str | None = None
+        self._solver: cp_model.CpSolver | None = None
+
+    def stop(self, reason: str = "stop") -> None:
+        """Ask the solve to stop as soon as it can."""
+        with self._lock:
+            self.requested = reason
+            if self._solver is not None:
+                self._solver.stop_search()
+
+    def attach(self, solver: cp_model.CpSolver | None) -> None:
+        """Register the running CP-SAT solver (None when it is done)."""
+        with self._lock:
+            self._solver = solver
+            if solver is not None and self.requested:
+                solver.stop_search()
+
+
+class Interrupted(Exception):
+    """The solve was stopped by a signal."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """A frozen solve outcome.
+
+    Attributes
+    ----------
+    status : Status
+    rows : numpy.ndarray
+        Chosen rows of ``problem.options`` (empty when no plan was found).
+    objective : int or None
+        Objective of the plan (VND) as optimised (the last stage's, in lexicographic mode).
+    best_bound : float or None
+        Proven lower bound on that objective.
+    gap : float or None
+        ``(objective − best_bound) / objective`` (0 when the objective is 0).
+    wall_time_s : float
+        Seconds spent solving.
+    progress : tuple of dict
+        ``{"t", "objective", "bound", "source"}`` events, in time order.
+    parameters : mapping
+        Solver parameters as used.
+    stats : mapping
+        Model sizes, LP bound and time, greedy objective, stages.
+    """
+
+    status: Status
+    rows: np.ndarray
+    objective: int | None
+    best_bound: float | None
+    gap: float | None
+    wall_time_s: float
+    progress: tuple[Mapping[str, Any], ...]
+    parameters: Mapping[str, Any]
+    stats: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def gap_of(objective: float, bound: float) -> float:
+    """Relative gap ``(objective − bound) / |objective|``; 0 for a zero objective at its bound."""
+    if objective == 0:
+        return 0.0 if bound >= 0 else float("inf")
+    return max(0.0, (objective - bound) / abs(objective))
+
+
+def rows_objective(problem: Problem, rows: np.ndarray, spec: ModelSpec) -> int:
+    """Objective of a set of option rows under ``spec`` (same rule as the CP-SAT model)."""
+    opts = problem.options
+    coef = opts["weighted_vnd"].to_numpy() if spec.coefficients is None else spec.coefficients
+    total = int(np.asarray(coef)[rows].sum())
+    w = int(round(spec.split_weight * problem.scenario.costs.supply_split_vnd))
+    if w:
+        firm = opts["firm"].to_numpy()[rows]
+        site = opts["site"].to_numpy()[rows]
+        where = dict(zip(firm.tolist(), site.tolist(), strict=True))
+        for members in problem.supply_groups().values():
+            used = {where[f] for f in members.tolist() if f in where}
+            if used:
+                total += w * (len(used) - 1)
+    sc = problem.scenario
+    if sc.rules.soft_quota:
+        year = opts["year"].to_numpy()[rows]
+        for q in sc.quota:
+            need = q.min_count(problem.n_slated) - problem.n_moved_before
+            total += (
+                max(0, need - int((year <= q.by_year).sum()))
+                * sc.rules.quota_shortfall_vnd_per_firm
+            )
+    return total
+
+
+def rows_feasible(problem: Problem, rows: np.ndarray, spec: ModelSpec) -> bool:
+    """Whether option rows form a plan that keeps every hard rule of the model."""
+    opts = problem.options
+    firm = opts["firm"].to_numpy()[rows]
+    site = opts["site"].to_numpy()[rows]
+    year = opts["year"].to_numpy()[rows]
+    area = opts["area_m2"].to_numpy()[rows]
+    if len(np.unique(firm)) != len(firm):
+        return False
+    mand = np.flatnonzero(problem.planned & problem.firms["mandatory"].to_numpy())
+    if not np.isin(mand, firm).all():
+        return False
+    sc = problem.scenario
+    n, before = problem.n_slated, problem.n_moved_before
+    for q in sc.quota:
+        c = before + int((year <= q.by_year).sum())
+        if c > q.max_count(n) or (not sc.rules.soft_quota and c < q.min_count(n)):
+            return False
+    for k, y in enumerate(problem.years):
+        used = np.bincount(site[year <= y], weights=area[year <= y], minlength=len(problem.sites))
+        if (used > problem.capacity_m2[:, k]).any():
+            return False
+        lim = sc.limits
+        if lim.max_moves_per_year is not None and (year == y).sum() > lim.max_moves_per_year:
+            return False
+        if lim.budget_vnd_per_year is not None:
+            spent = opts["support_vnd"].to_numpy()[rows][year == y].sum()
+            if spent > lim.budget_vnd_per_year:
+                return False
+    for coef, sw, rhs in spec.extra_le:
+        sub = ModelSpec(coefficients=coef, split_weight=sw)
+        if rows_objective(problem, rows, sub) > rhs:
+            return False
+    return True
+
+
+class _Tracker(cp_model.CpSolverSolutionCallback):
+    """Records CP-SAT's improving plans, stops at the gap target, reports progress."""
+
+    def __init__(self, run: _Run, lb: float) -> None:
+        super().__init__()
+        self.run = run
+        self.lb = lb
+
+    def on_solution_callback(self) -> None:
+        obj = self.objective_value
+        bound = max(self.best_objective_bound, self.lb)
+        self.run.event(obj, bound, "cp-sat")
+        if gap_of(obj, bound) <= self.run.params.relative_gap:
+            self.stop_search()
+
+
+class _Run:
+    """State shared by the stages of one solve: clock, progress events, stop token."""
+
+    def __init__(
+        self,
+        params: SolveParams,
+        on_progress: Callable[[Mapping[str, Any]], None] | None,
+        token: StopToken | None,
+    ) -> None:
+        self.params = params
+        self.t0 = time.monotonic()
+        self.events: list[dict[str, Any]] = []
+        self.on_progress = on_progress
+        self.token = token or StopToken()
+        self.best_bound = -float("inf")
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def remaining(self) -> float:
+        return max(0.0, self.params.time_limit_s - self.elapsed())
+
+    def event(self, objective: float | None, bound: float | None, source: str) -> None:
+        if bound is not None:
+            self.best_bound = max(self.best_bound, bound)
+        ev = {
+            "t": round(self.elapsed(), 3),
+            "objective": objective,
+            "bound": None if self.best_bound == -float("inf") else self.best_bound,
+            "source": source,
+        }
+        self.events.append(ev)
+        if self.on_progress is not None:
+            self.on_progress(ev)
+
+    def check_stop(self) -> None:
+        if self.token.requested:
+            raise Interrupted(self.token.requested)
+
+
+def _solve_stage(
+    problem: Problem,
+    spec: ModelSpec,
+    run: _Run,
+    time_share: float,
+    hint: np.ndarray | None,
+    stats: dict[str, Any],
+) -> tuple[Status, np.ndarray, int | None, float | None]:
+    params = run.params
+    stage_budget = run.remaining() * time_share
+    stage_end = run.elapsed() + stage_budget
+    n_all = len(problem.options)
+    stats["options"] = n_all
+
+    # 1. LP relaxation: bound, reduced costs, fractional plan.
+    lp_limit = max(1.0, 0.5 * stage_budget) if params.deterministic_time_s is None else 3600.0
+    rel = solve_relaxation(problem, spec, time_limit_s=lp_limit, threads=1)
+    stats.update(lp_status=rel.status, lp_seconds=round(rel.seconds, 3))
+    run.check_stop()
+    if rel.status == "infeasible":
+        stats["infeasible_by"] = "lp"
+        return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
+    lb = rel.bound - 1e-7 * abs(rel.bound) - 1.0 if rel.status == "optimal" else -float("inf")
+    if rel.status == "optimal":
+        stats["lp_bound"] = rel.bound
+        run.event(None, lb, "lp")
+
+    # 2. Greedy plan (or the previous stage's plan).
+    candidates = []
+    if hint is not None:
+        candidates.append(hint)
+    lp_full = np.zeros(n_all)
+    if rel.status == "optimal":
+        lp_full[rel.rows] = rel.value
+    g = greedy_plan(problem, lp_full if rel.status == "optimal" else None)
+    candidates.append(g)
+    best_rows, ub = None, None
+    for rows in candidates:
+        if rows_feasible(problem, rows, spec):
+            val = rows_objective(problem, rows, spec)
+            if ub is None or val < ub:
+                best_rows, ub = rows, val
+    stats["greedy_feasible"] = bool(rows_feasible(problem, g, spec))
+    if ub is not None:
+        stats["greedy_objective"] = int(ub)
+        run.event(ub, lb if lb > -float("inf") else None, "greedy")
+        if lb > -float("inf") and gap_of(ub, lb) <= params.relative_gap:
+            return Status.FEASIBLE if gap_of(ub, lb) > 0 else Status.OPTIMAL, best_rows, ub, lb
+    run.check_stop()
+
+    # 3. Reduced-cost fixing.
+    keep = None
+    if ub is not None and rel.status == "optimal":
+        slack = (ub - lb) + 1e-6 * abs(ub) + 1000.0
+        keep = rel.rows[rel.reduced_cost <= slack]
+        keep = np.union1d(keep, best_rows)
+    stats["options_kept"] = int(n_all if keep is None else len(keep))
+    sub = ModelSpec(
+        option_rows=keep,
+        coefficients=spec.coefficients,
+        split_weight=spec.split_weight,
+        extra_le=spec.extra_le,
+        fix=spec.fix,
+        drop_rules=spec.drop_rules,
+    )
+
+    # 4. CP-SAT.
+    bm = build_model(problem, sub)
+    hint_rows = best_rows if best_rows is not None else g
+    _add_hint(problem, bm, hint_rows)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = params.workers
+    p.random_seed = params.seed
+    p.relative_gap_limit = params.relative_gap
+    p.linearization_level = 2
+    if params.deterministic_time_s is not None:
+        p.max_deterministic_time = params.deterministic_time_s * time_share
+        p.max_time_in_seconds = 10 * params.time_limit_s
+    else:
+        p.max_time_in_seconds = max(0.5, stage_end - run.elapsed())
+    tracker = _Tracker(run, lb)
+    run.token.attach(solver)
+    try:
+        code = solver.solve(bm.model, tracker)
+    finally:
+        run.token.attach(None)
+    stats["cp_sat"] = {
+        "status": solver.status_name(code),
+        "variables": len(bm.x),
+        "constraints": len(bm.model.proto.constraints),
+        "wall_time_s": round(solver.wall_time, 3),
+        "deterministic_time": round(solver.deterministic_time, 3)
+        if hasattr(solver, "deterministic_time")
+        else None,
+    }
+    run.check_stop()
+    status = _STATUS[code]
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
+        rows = np.array(
+            sorted(bm.x.index[solver.boolean_values(bm.x).to_numpy(dtype=bool)]), dtype=np.int64
+        )
+        obj = int(round(solver.objective_value))
+        bound = max(float(solver.best_objective_bound), lb)
+        if ub is not None and ub < obj:
+            rows, obj = best_rows, ub
+        run.event(obj, bound, "cp-sat")
+        st = (
+            Status.OPTIMAL
+            if gap_of(obj, bound) <= 1e-12 or status == Status.OPTIMAL and keep is None
+            else Status.FEASIBLE
+        )
+        if status == Status.OPTIMAL:
+            bound = float(obj)
+            st = Status.OPTIMAL
+        return st, rows, obj, bound
+    if status == Status.INFEASIBLE and keep is None:
+        stats["infeasible_by"] = "cp-sat"
+        return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
+    if best_rows is not None:
+        return Status.FEASIBLE, best_rows, ub, lb if lb > -float("inf") else None
+    return Status.UNKNOWN, np.zeros(0, dtype=np.int64), None, lb if lb > -float("inf") else None
+
+
+def _add_hint(problem: Problem, bm: BuiltModel, rows: np.ndarray) -> None:
+    """Hint a complete assignment: the moves and the supply-group and shortfall variables."""
+    hinted = set(rows.tolist())
+    for r, var in bm.x.items():
+        bm.model.add_hint(var, 1 if r in hinted else 0)
+    opts = problem.options
+    firm = opts["firm"].to_numpy()[rows]
+    site = opts["site"].to_numpy()[rows]
+    year = opts["year"].to_numpy()[rows]
+    where = dict(zip(firm.tolist(), site.tolist(), strict=True))
+    groups = problem.supply_groups()
+    for g, m in bm.group_m.items():
+        bm.model.add_hint(m, int(any(f in where for f in groups[g].tolist())))
+    for (g, s), u in bm.group_u.items():
+        bm.model.add_hint(u, int(any(where.get(f) == s for f in groups[g].tolist())))
+    for y, short in bm.shortfall.items():
+        need = 0
+        for q in problem.scenario.quota:
+            if q.by_year == y:
+                need = q.min_count(problem.n_slated) - problem.n_moved_before
+        bm.model.add_hint(short, max(0, need - int((year <= y).sum())))
+
+
+def solve(
+    problem: Problem,
+    params: SolveParams | None = None,
+    on_progress: Callable[[Mapping[str, Any]], None] | None = None,
+    token: StopToken | None = None,
+    spec: ModelSpec | None = None,
+) -> SolveResult:
+    """Solve ``problem`` and return a frozen :class:`SolveResult`.
+
+    Parameters
+    ----------
+    problem : Problem
+    params : SolveParams, optional
+    on_progress : callable, optional
+        Called with each progress event (elapsed time, best objective, bound).
+    token : StopToken, optional
+        Lets a signal handler stop the solve; a stopped solve raises :class:`Interrupted`.
+    spec : ModelSpec, optional
+        Model variant (tests fix moves with it).
+
+    Returns
+    -------
+    SolveResult
+    """
+    params = params or SolveParams()
+    run = _Run(params, on_progress, token)
+    base = spec or ModelSpec()
+    stats: dict[str, Any] = {"mode": problem.scenario.weights.mode}
+    w = problem.scenario.weights
+    if w.mode == "lexicographic":
+        cost = option_coefficients(
+            problem.pair_terms, problem.options, problem.scenario, COST_TERMS
+        )
+        dis = option_coefficients(
+            problem.pair_terms, problem.options, problem.scenario, DISRUPTION_TERMS
+        )
+        s1 = ModelSpec(
+            coefficients=cost, split_weight=0.0, fix=base.fix, drop_rules=base.drop_rules
+        )
+        stats["stage1"] = {}
+        st, rows, obj, bound = _solve_stage(problem, s1, run, 0.5, None, stats["stage1"])
+        if st in (Status.OPTIMAL, Status.FEASIBLE) and obj is not None:
+            cap = int(np.floor(obj * (1.0 + w.cost_tolerance)))
+            s2 = ModelSpec(
+                coefficients=dis,
+                split_weight=w.supply_split,
+                extra_le=((cost, 0.0, cap),),
+                fix=base.fix,
+                drop_rules=base.drop_rules,
+            )
+            stats["stage1"]["objective"] = obj
+            stats["stage2"] = {"cost_cap": cap}
+            run.best_bound = -float("inf")
+            st, rows, obj, bound = _solve_stage(problem, s2, run, 1.0, rows, stats["stage2"])
+    else:
+        st, rows, obj, bound = _solve_stage(problem, base, run, 1.0, None, stats)
+    gap = None if obj is None or bound is None else gap_of(obj, bound)
+    return SolveResult(
+        status=st,
+        rows=rows,
+        objective=obj,
+        best_bound=bound,
+        gap=gap,
+        wall_time_s=round(run.elapsed(), 3),
+        progress=tuple(run.events),
+        parameters=MappingProxyType(params.as_dict()),
+        stats=MappingProxyType(stats),
+    )

@@ -1,0 +1,40 @@
+"""Bilingual (Vietnamese / English) labels of output columns and terms."""
+
+from __future__ import annotations
+
+#: Column -> (Vietnamese, English).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "firm_id": ("Mã doanh nghiệp", "Firm id"),
+    "firm_name": ("Tên doanh nghiệp", "Firm name"),
+    "origin_zone_id": ("Mã vùng đi", "Origin zone id"),
+    "origin_zone": ("Vùng đi", "Origin zone"),
+    "site_id": ("Mã KCN/CCN đến", "Destination site id"),
+    "site_name": ("KCN/CCN đến", "Destination site"),
+    "year": ("Năm di dời", "Move year"),
+    "permit_vnd": ("Thủ tục, giấy phép (VND)", "Permits (VND)"),
+    "dismantle_transport_vnd": ("Tháo dỡ, vận chuyển (VND)", "Dismantling and transport (VND)"),
+    "fitout_vnd": ("Xây dựng, lắp đặt (VND)", "Fit-out (VND)"),
+    "rent_vnd": ("Tiền thuê đất (VND)", "Land rent (VND)"),
+    "downtime_vnd": ("Ngừng sản xuất (VND)", "Downtime (VND)"),
+    "surveyed_vnd": ("Chi phí khảo sát (VND)", "Surveyed cost (VND)"),
+    "support_vnd": ("Hỗ trợ từ ngân sách (VND)", "Public support (VND)"),
+    "commute_vnd": ("Đi lại thêm của người lao động (VND)", "Workers' extra commute (VND)"),
+    "attrition_vnd": ("Mất lao động (VND)", "Worker attrition (VND)"),
+    "preference_vnd": ("Không theo nguyện vọng (VND)", "Preference not met (VND)"),
+    "supply_split_vnd": ("Chia tách chuỗi cung ứng (VND)", "Supply groups split (VND)"),
+    "total_vnd": ("Tổng có trọng số (VND)", "Weighted total (VND)"),
+    "distance_km": ("Khoảng cách (km)", "Distance (km)"),
+    "employees": ("Số lao động", "Employees"),
+    "area_m2": ("Diện tích cần (m²)", "Area needed (m²)"),
+    "released_m2": ("Đất đã giao (m²)", "Land released (m²)"),
+    "used_m2": ("Đất đã dùng (m²)", "Land used (m²)"),
+    "free_m2": ("Đất còn trống (m²)", "Land free (m²)"),
+    "moves": ("Số doanh nghiệp di dời", "Firms moved"),
+    "share": ("Tỷ lệ đã di dời", "Share moved"),
+}
+
+
+def label(column: str, lang: str = "vi") -> str:
+    """Label of a column in ``vi`` or ``en`` (the column name when unknown)."""
+    vi, en = COLUMNS.get(column, (column, column))
+    return vi if lang == "vi" else en

@@ -1,0 +1,394 @@
+"""The planning workflow: workspace → problem → solve → plan → run folder.
+
+Everything a run needs to be reproduced goes into ``summary.json``: input hashes, the
+scenario as used, solver parameters and seed, status, objective, bound and gap.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import tomli_w
+
+from geodata.adapter import to_problem
+from geodata.outputs import (
+    check_destination,
+    staged_folder,
+    write_csv,
+    write_json,
+    write_plan_gpkg,
+    write_schedule_xlsx,
+    write_text,
+)
+from geodata.workspace import Workspace, read_workspace
+from models.decode import decode_plan
+from models.explain import best_share, conflicting_rules
+from models.solve import SolveParams, SolveResult, Status, StopToken, solve
+from relocation.check import check_plan
+from relocation.costs import weighted_total
+from relocation.errors import InfeasibleError
+from relocation.explain import precheck, summarise_core
+from relocation.labels import label
+from relocation.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
+from relocation.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+SCHEDULE_COLUMNS = (
+    "firm_id",
+    "firm_name",
+    "origin_zone_id",
+    "site_id",
+    "site_name",
+    "year",
+    *(f"{t}_vnd" for t in MOVE_TERMS),
+    "total_vnd",
+    "distance_km",
+    "employees",
+    "area_m2",
+)
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """Command-line settings of a planning run (they override ``[solver]``)."""
+
+    time_limit_s: float | None = None
+    deterministic_time_s: float | None = None
+    workers: int | None = None
+    seed: int | None = None
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    force: bool = False
+    render_map: bool = True
+    lang: str = "vi"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run produced (the summary as written, and the plan if there is one)."""
+
+    summary: dict[str, Any]
+    plan: Plan | None
+    out: Path
+
+
+def effective_scenario(ws: Workspace, opts: PlanOptions) -> Scenario:
+    """The workspace's scenario with overrides, then the command-line solver settings."""
+    updates: dict[str, Any] = dict(opts.overrides)
+    for key, val in (
+        ("solver.time_limit_s", opts.time_limit_s),
+        ("solver.deterministic_time_s", opts.deterministic_time_s),
+        ("solver.workers", opts.workers),
+        ("solver.seed", opts.seed),
+    ):
+        if val is not None:
+            updates[key] = val
+    return ws.scenario.with_overrides(updates) if updates else ws.scenario
+
+
+def solve_params(sc: Scenario) -> SolveParams:
+    """Solver parameters of a scenario."""
+    s = sc.solver
+    return SolveParams(
+        time_limit_s=s.time_limit_s,
+        deterministic_time_s=s.deterministic_time_s,
+        workers=s.workers,
+        seed=s.seed,
+        relative_gap=s.relative_gap,
+    )
+
+
+def site_load(problem: Problem, plan: Plan) -> pd.DataFrame:
+    """Land released, used and free at each site by the end of each year (m², cumulative).
+
+    Used land includes firms moved before the horizon.
+    """
+    years = problem.years
+    sites = problem.sites
+    rows = []
+    moves = plan.moves
+    before = problem.released_m2[:, 0] - problem.capacity_m2[:, 0]
+    for j, sid in enumerate(sites["site_id"]):
+        at = moves[moves["site_id"] == sid]
+        for k, y in enumerate(years):
+            used = int(before[j] + at.loc[at["year"] <= y, "area_m2"].sum())
+            rel = int(problem.released_m2[j, k])
+            rows.append((sid, sites.at[j, "name"], y, rel, used, rel - used))
+    return pd.DataFrame(
+        rows, columns=["site_id", "site_name", "year", "released_m2", "used_m2", "free_m2"]
+    )
+
+
+def quota_report(problem: Problem, plan: Plan | None) -> list[dict[str, Any]]:
+    """Each quota window with the share the plan reaches."""
+    out = []
+    for q in problem.scenario.quota:
+        moved = problem.n_moved_before
+        if plan is not None:
+            moved += int((plan.moves["year"] <= q.by_year).sum())
+        out.append(
+            {
+                "by_year": q.by_year,
+                "min_share": q.min_share,
+                "max_share": q.max_share,
+                "share": None if plan is None else round(moved / problem.n_slated, 6),
+                "firms_moved": None if plan is None else moved,
+            }
+        )
+    return out
+
+
+def _summary_base(
+    ws: Workspace, sc: Scenario, problem: Problem, res: SolveResult | None, params: SolveParams
+) -> dict[str, Any]:
+    import ortools
+
+    return {
+        "scenario": sc.name,
+        "status": res.status.value if res else Status.INFEASIBLE.value,
+        "objective": None if res is None else res.objective,
+        "terms": None,
+        "best_bound": None if res is None or res.best_bound is None else round(res.best_bound, 3),
+        "gap": None if res is None else res.gap,
+        "wall_time_s": None if res is None else res.wall_time_s,
+        "firms": {"slated": problem.n_slated, "moved_before": problem.n_moved_before, "planned": 0},
+        "quota": quota_report(problem, None),
+        "moves_per_year": {},
+        "solver": {
+            **params.as_dict(),
+            "ortools_version": ortools.__version__,
+            "python": platform.python_version(),
+            "stats": {} if res is None else dict(res.stats),
+        },
+        "progress": [] if res is None else list(res.progress),
+        "inputs": dict(ws.input_hashes),
+        "workspace": str(ws.root),
+        "command": sys.argv[1:],
+    }
+
+
+def plan_workspace(
+    workspace: Path,
+    out: Path,
+    opts: PlanOptions | None = None,
+    on_progress: Callable[[Mapping[str, Any]], None] | None = None,
+    token: StopToken | None = None,
+) -> RunOutcome:
+    """Plan a workspace and write the run folder ``out``.
+
+    Raises
+    ------
+    InputError
+        Bad input (nothing written).
+    InfeasibleError
+        No plan exists; ``out`` then holds only ``summary.json`` with the explanation.
+    models.solve.Interrupted
+        Stopped by a signal (nothing written; a previous ``out`` is left intact).
+    """
+    opts = opts or PlanOptions()
+    check_destination(Path(out), opts.force)
+    ws = read_workspace(Path(workspace))
+    sc = effective_scenario(ws, opts)
+    problem = to_problem(ws, sc)
+    params = solve_params(sc)
+
+    reasons = precheck(problem)
+    res = None if reasons else solve(problem, params, on_progress=on_progress, token=token)
+    if reasons or res is None or res.status == Status.INFEASIBLE:
+        return _write_infeasible(ws, sc, problem, res, params, reasons, Path(out), opts, token)
+
+    plan = decode_plan(problem, res.rows) if len(res.rows) or res.status != Status.UNKNOWN else None
+    summary = _summary_base(ws, sc, problem, res, params)
+    if plan is None:
+        summary["explanation"] = ["no plan was found within the time limit; allow more time"]
+        with staged_folder(Path(out), opts.force) as tmp:
+            write_json(summary, tmp / "summary.json")
+        return RunOutcome(summary, None, Path(out))
+
+    chk = check_plan(problem, plan)
+    if not chk.ok:  # a bug, never a user error: stop loudly rather than write a broken plan
+        raise RuntimeError("plan breaks rules: " + "; ".join(chk.violations[:10]))
+    load = site_load(problem, plan)
+    summary.update(
+        terms={t: plan.terms[t] for t in ALL_TERMS},
+        firms={**summary["firms"], "planned": len(plan.moves)},
+        quota=quota_report(problem, plan),
+        moves_per_year={str(k): v for k, v in plan.moves_per_year.items()},
+        weighted_objective=plan.objective,
+        check={"ok": True, "objective": chk.objective},
+    )
+    schedule = plan.moves.copy()
+    schedule["total_vnd"] = weighted_total(schedule, sc)
+    schedule = schedule[list(SCHEDULE_COLUMNS)]
+    land = _freed_land(ws, problem, plan, sc)
+    if land is not None:
+        summary["freed_land"] = land["summary"]
+    with staged_folder(Path(out), opts.force) as tmp:
+        write_csv(schedule, tmp / "schedule.csv")
+        write_csv(load, tmp / "site_load.csv")
+        write_schedule_xlsx(
+            tmp / "schedule.xlsx",
+            schedule,
+            _summary_rows(summary, sc),
+            extra_sheets=_extra_sheets(load, land),
+        )
+        write_plan_gpkg(
+            tmp / "plan.gpkg",
+            ws.firms,
+            ws.sites,
+            plan.moves,
+            load,
+            None if land is None else land["parcels"],
+            sc.crs.output,
+        )
+        if land is not None:
+            write_csv(land["table"], tmp / "freed_land.csv")
+        write_text(scenario_toml(sc), tmp / "scenario.toml")
+        if opts.render_map:
+            _render_map(ws, plan, load, land, tmp / "map.html", opts.lang, sc)
+        write_json(summary, tmp / "summary.json")
+    return RunOutcome(summary, plan, Path(out))
+
+
+def scenario_toml(sc: Scenario) -> str:
+    """The scenario as used, as TOML (None values left out)."""
+
+    def drop_none(o: Any) -> Any:
+        if isinstance(o, dict):
+            return {k: drop_none(v) for k, v in o.items() if v is not None}
+        if isinstance(o, (list, tuple)):
+            return [drop_none(v) for v in o]
+        return o
+
+    data = drop_none(sc.model_dump(mode="json"))
+    return "# The scenario as used by this run (defaults and overrides applied).\n" + tomli_w.dumps(
+        data
+    )
+
+
+def _summary_rows(summary: dict[str, Any], sc: Scenario) -> list[tuple[str, str, Any]]:
+    rows: list[tuple[str, str, Any]] = [
+        ("Kịch bản", "Scenario", sc.name),
+        ("Trạng thái lời giải", "Solver status", summary["status"]),
+        ("Hàm mục tiêu (VND)", "Objective (VND)", summary["weighted_objective"]),
+        ("Cận dưới (VND)", "Best bound (VND)", summary["best_bound"] or 0),
+        ("Khoảng cách tối ưu", "Gap", f"{(summary['gap'] or 0):.4%}"),
+        ("Số DN thuộc diện di dời", "Slated firms", summary["firms"]["slated"]),
+        ("Đã di dời trước kỳ", "Moved before the horizon", summary["firms"]["moved_before"]),
+        ("Số DN di dời theo kế hoạch", "Planned moves", summary["firms"]["planned"]),
+    ]
+    for q in summary["quota"]:
+        rows.append(
+            (
+                f"Tỷ lệ đã di dời đến {q['by_year']}",
+                f"Share moved by {q['by_year']}",
+                f"{q['share']:.1%} (yêu cầu/required {q['min_share']:.0%}–{q['max_share']:.0%})",
+            )
+        )
+    for y, n in summary["moves_per_year"].items():
+        rows.append((f"Số DN di dời năm {y}", f"Moves in {y}", n))
+    for t, v in summary["terms"].items():
+        vi, en = label(f"{t}_vnd", "vi"), label(f"{t}_vnd", "en")
+        rows.append((vi, en, v))
+    land = summary.get("freed_land")
+    if land:
+        for k, v in land.get("hectares_by_class", {}).items():
+            rows.append((f"Đất giải phóng: {k} (ha)", f"Freed land: {k} (ha)", v))
+        if "social_housing_units" in land:
+            rows.append(
+                (
+                    "Số căn nhà ở xã hội ước tính",
+                    "Estimated social-housing units",
+                    land["social_housing_units"],
+                )
+            )
+    return rows
+
+
+def _extra_sheets(load: pd.DataFrame, land: dict[str, Any] | None) -> dict[str, pd.DataFrame]:
+    sheets = {"Quỹ đất KCN - Site load": load}
+    if land is not None and "by_zone" in land:
+        sheets["Đất giải phóng - Freed land"] = land["by_zone"]
+    return sheets
+
+
+def _freed_land(ws: Workspace, problem: Problem, plan: Plan, sc: Scenario) -> dict[str, Any] | None:
+    """Freed-land classification (issue 4); None until that module is available."""
+    try:
+        from relocation.land_workflow import freed_land_outputs
+    except ImportError:
+        return None
+    return freed_land_outputs(ws, problem, plan, sc)
+
+
+def _render_map(
+    ws: Workspace,
+    plan: Plan,
+    load: pd.DataFrame,
+    land: dict[str, Any] | None,
+    path: Path,
+    lang: str,
+    sc: Scenario,
+) -> None:
+    try:
+        from relocation.map_workflow import render_run_map
+    except ImportError:
+        return
+    render_run_map(ws, plan, load, land, path, lang, sc)
+
+
+def _write_infeasible(
+    ws: Workspace,
+    sc: Scenario,
+    problem: Problem,
+    res: SolveResult | None,
+    params: SolveParams,
+    reasons: list[str],
+    out: Path,
+    opts: PlanOptions,
+    token: StopToken | None,
+) -> RunOutcome:
+    explanation = list(reasons)
+    if not explanation:
+        core = conflicting_rules(problem, time_limit_s=min(60.0, params.time_limit_s))
+        if core:
+            explanation = ["these rules cannot all hold together:"] + summarise_core(problem, core)
+        else:
+            explanation = [
+                "the solver proved that no plan keeps every rule "
+                "(no short set of conflicting rules was found in time)"
+            ]
+    first = sc.quota[0].by_year if sc.quota else None
+    share = None
+    if first is not None:
+        share = best_share(
+            problem,
+            first,
+            SolveParams(
+                time_limit_s=min(60.0, params.time_limit_s),
+                workers=params.workers,
+                seed=params.seed,
+                relative_gap=0.0,
+            ),
+        )
+    summary = _summary_base(ws, sc, problem, res, params)
+    summary.update(
+        status=Status.INFEASIBLE.value,
+        explanation=explanation,
+        best_achievable_share={
+            "by_year": first,
+            "share": None if share is None else round(share, 6),
+        },
+    )
+    with staged_folder(out, opts.force) as tmp:
+        write_json(summary, tmp / "summary.json")
+    if share is not None:
+        explanation = [*explanation, f"the highest share achievable by {first} is {share:.1%}"]
+    raise InfeasibleError(explanation, best_share=share)
