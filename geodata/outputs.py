@@ -15,15 +15,19 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.crs import to_output_crs
 from relocation.errors import InputError, InputIssue
 from relocation.labels import label
+
+if TYPE_CHECKING:
+    from geodata.workspace import Workspace
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -198,18 +202,19 @@ def _lines(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> np
 
 def write_plan_gpkg(
     path: Path,
-    firms: gpd.GeoDataFrame,
-    sites: gpd.GeoDataFrame,
+    ws: Workspace,
     moves: pd.DataFrame,
     site_load: pd.DataFrame,
     freed_land: gpd.GeoDataFrame | None,
     crs: str,
 ) -> None:
-    """GeoPackage for QGIS: firms, sites, moves and (when given) freed land.
+    """GeoPackage for QGIS: the plan and the context needed to re-render its map.
 
-    Layers: ``firms`` (points, with their assignment), ``sites`` (with load in the last
-    year and per year), ``moves`` (lines), ``freed_land`` (parcels).
+    Layers: ``firms`` (points, with their assignment), ``sites`` (with their load in the
+    last year and per year), ``moves`` (lines), ``freed_land`` (parcels, when given),
+    ``zones`` and ``stations``. In ``crs`` (VN-2000 through the pinned operation).
     """
+    firms, sites = ws.firms, ws.sites
     tmp = path.with_name(path.name + ".tmp.gpkg")
     if tmp.exists():
         tmp.unlink()
@@ -237,25 +242,25 @@ def write_plan_gpkg(
                 "planned",
                 np.where(firms["moved_year"].notna(), "moved_before", "not_moved"),
             ),
+            "lon": firms["lon"].astype(float),
+            "lat": firms["lat"].astype(float),
         },
         geometry=gpd.points_from_xy(firms["lon"], firms["lat"]),
         crs="EPSG:4326",
     )
     last = site_load[site_load["year"] == site_load["year"].max()].set_index("site_id")
     s = gpd.GeoDataFrame(
-        {
-            "site_id": sites["site_id"].astype(str),
-            "name": sites["name"].astype(str),
-            "kind": sites["kind"].astype(str),
-            "released_m2": sites["site_id"].map(last["released_m2"]).astype(float),
-            "used_m2": sites["site_id"].map(last["used_m2"]).astype(float),
-            "free_m2": sites["site_id"].map(last["free_m2"]).astype(float),
-            "firms_planned": sites["site_id"]
+        sites.drop(columns="geometry").assign(
+            accepts_sectors=sites["accepts_sectors"].astype(str),
+            released_m2=sites["site_id"].map(last["released_m2"]).astype(float),
+            used_m2=sites["site_id"].map(last["used_m2"]).astype(float),
+            free_m2=sites["site_id"].map(last["free_m2"]).astype(float),
+            firms_planned=sites["site_id"]
             .map(moves.groupby("site_id").size())
             .fillna(0)
             .astype(int),
-        },
-        geometry=gpd.points_from_xy(sites["lon"], sites["lat"]),
+        ),
+        geometry=sites.geometry.to_numpy(),
         crs="EPSG:4326",
     )
     for year, part in site_load.groupby("year"):
@@ -278,10 +283,27 @@ def write_plan_gpkg(
     layers = [("firms", f), ("sites", s), ("moves", mv)]
     if freed_land is not None:
         layers.append(("freed_land", freed_land))
+    layers += [("zones", ws.zones), ("stations", ws.stations)]
     for name, layer in layers:
-        out = layer.to_crs(crs) if crs and str(layer.crs) != crs else layer
-        out.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+        to_output_crs(layer, crs).to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
     os.replace(tmp, path)
+
+
+def read_run_layers(run: Path) -> dict[str, Any]:
+    """Read back what re-rendering a run's map needs.
+
+    Returns the GeoPackage layers (in WGS84) and ``site_load.csv``.
+    """
+    import pyogrio
+
+    gpkg = Path(run) / "plan.gpkg"
+    out: dict[str, Any] = {}
+    for name in [n for n, _ in pyogrio.list_layers(gpkg)]:
+        out[name] = gpd.read_file(gpkg, layer=name, engine="pyogrio").to_crs("EPSG:4326")
+    out["site_load"] = pd.read_csv(
+        Path(run) / "site_load.csv", encoding="utf-8-sig", dtype={"site_id": str, "site_name": str}
+    )
+    return out
 
 
 def sha256_file(path: Path) -> str:

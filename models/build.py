@@ -44,9 +44,6 @@ class ModelSpec:
     fix : mapping
         ``firm index -> (site index, year)`` that must be taken, or ``None`` to forbid any
         move of the firm (used by tests and explanations).
-    drop_rules : frozenset
-        Names of rule keys left out (e.g. ``"quota:2025:min"``) to compute what is
-        achievable without them.
     """
 
     option_rows: np.ndarray | None = None
@@ -55,7 +52,6 @@ class ModelSpec:
     extra_le: tuple[tuple[np.ndarray, float, int], ...] = ()
     assumptions: bool = False
     fix: Mapping[int, tuple[int, int] | None] = field(default_factory=dict)
-    drop_rules: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -102,8 +98,6 @@ class BuiltModel:
 
 
 def _add(bm: BuiltModel, spec: ModelSpec, key: str, ct: cp_model.BoundedLinearExpression) -> None:
-    if key in spec.drop_rules or key.rsplit(":", 1)[0] in spec.drop_rules:
-        return
     c = bm.model.add(ct)
     lits = bm.guard(key, spec)
     if lits:

@@ -262,6 +262,8 @@ def _run_highs(
     lp.a_matrix_.value_ = v
     h = _new_highs()
     h.setOptionValue("time_limit", float(max(time_limit_s, 0.1)))
+    # HiGHS keeps one global thread pool per process; a different thread count needs a reset.
+    highspy.Highs.resetGlobalScheduler(True)
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", 0)
     h.passModel(lp)

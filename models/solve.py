@@ -290,49 +290,52 @@ def _solve_stage(
     stage_end = run.elapsed() + stage_budget
     n_all = len(problem.options)
     stats["options"] = n_all
+    lb = -float("inf")
+    best_rows: np.ndarray | None = None
+    ub: int | None = None
+    keep: np.ndarray | None = None
 
-    # 1. LP relaxation: bound, reduced costs, fractional plan.
-    lp_limit = max(1.0, 0.5 * stage_budget) if params.deterministic_time_s is None else 3600.0
-    rel = solve_relaxation(problem, spec, time_limit_s=lp_limit, threads=1)
-    stats.update(lp_status=rel.status, lp_seconds=round(rel.seconds, 3))
-    run.check_stop()
-    if rel.status == "infeasible":
-        stats["infeasible_by"] = "lp"
-        return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
-    lb = rel.bound - 1e-7 * abs(rel.bound) - 1.0 if rel.status == "optimal" else -float("inf")
-    if rel.status == "optimal":
-        stats["lp_bound"] = rel.bound
-        run.event(None, lb, "lp")
-
-    # 2. Greedy plan (or the previous stage's plan).
-    candidates = []
-    if hint is not None:
-        candidates.append(hint)
-    lp_full = np.zeros(n_all)
-    if rel.status == "optimal":
-        lp_full[rel.rows] = rel.value
-    g = greedy_plan(problem, lp_full if rel.status == "optimal" else None)
-    candidates.append(g)
-    best_rows, ub = None, None
-    for rows in candidates:
+    def consider(rows: np.ndarray, source: str) -> None:
+        nonlocal best_rows, ub
         if rows_feasible(problem, rows, spec):
             val = rows_objective(problem, rows, spec)
             if ub is None or val < ub:
                 best_rows, ub = rows, val
-    stats["greedy_feasible"] = bool(rows_feasible(problem, g, spec))
-    if ub is not None:
-        stats["greedy_objective"] = int(ub)
-        run.event(ub, lb if lb > -float("inf") else None, "greedy")
-        if lb > -float("inf") and gap_of(ub, lb) <= params.relative_gap:
-            return Status.FEASIBLE if gap_of(ub, lb) > 0 else Status.OPTIMAL, best_rows, ub, lb
-    run.check_stop()
+                run.event(val, None, source)
 
-    # 3. Reduced-cost fixing.
-    keep = None
-    if ub is not None and rel.status == "optimal":
-        slack = (ub - lb) + 1e-6 * abs(ub) + 1000.0
-        keep = rel.rows[rel.reduced_cost <= slack]
-        keep = np.union1d(keep, best_rows)
+    if not spec.fix:  # fixed moves (tests, what-ifs) go straight to the exact model
+        # 0. A first plan in a second: the greedy alone (or the previous stage's plan).
+        if hint is not None:
+            consider(hint, "hint")
+        consider(greedy_plan(problem), "greedy")
+        run.check_stop()
+
+        # 1. LP relaxation: bound, reduced costs, fractional plan.
+        lp_limit = max(1.0, 0.5 * stage_budget) if params.deterministic_time_s is None else 3600.0
+        rel = solve_relaxation(problem, spec, time_limit_s=lp_limit, threads=1)
+        stats.update(lp_status=rel.status, lp_seconds=round(rel.seconds, 3))
+        run.check_stop()
+        if rel.status == "infeasible":
+            stats["infeasible_by"] = "lp"
+            return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
+        if rel.status == "optimal":
+            lb = rel.bound - 1e-7 * abs(rel.bound) - 1.0
+            stats["lp_bound"] = rel.bound
+            run.event(ub, lb, "lp")
+            # 2. The greedy again, guided by the fractional plan.
+            lp_full = np.zeros(n_all)
+            lp_full[rel.rows] = rel.value
+            consider(greedy_plan(problem, lp_full), "greedy-lp")
+        stats["greedy_objective"] = ub
+        if ub is not None and lb > -float("inf") and gap_of(ub, lb) <= params.relative_gap:
+            assert best_rows is not None
+            return Status.FEASIBLE, best_rows, ub, lb
+        run.check_stop()
+
+        # 3. Reduced-cost fixing against the best plan so far.
+        if ub is not None and best_rows is not None and rel.status == "optimal":
+            slack = (ub - lb) + 1e-6 * abs(ub) + 1000.0
+            keep = np.union1d(rel.rows[rel.reduced_cost <= slack], best_rows)
     stats["options_kept"] = int(n_all if keep is None else len(keep))
     sub = ModelSpec(
         option_rows=keep,
@@ -340,13 +343,12 @@ def _solve_stage(
         split_weight=spec.split_weight,
         extra_le=spec.extra_le,
         fix=spec.fix,
-        drop_rules=spec.drop_rules,
     )
 
-    # 4. CP-SAT.
+    # 4. CP-SAT on the kept moves, hinted with the best plan.
     bm = build_model(problem, sub)
-    hint_rows = best_rows if best_rows is not None else g
-    _add_hint(problem, bm, hint_rows)
+    if best_rows is not None:
+        _add_hint(problem, bm, best_rows)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = params.workers
@@ -369,36 +371,29 @@ def _solve_stage(
         "variables": len(bm.x),
         "constraints": len(bm.model.proto.constraints),
         "wall_time_s": round(solver.wall_time, 3),
-        "deterministic_time": round(solver.deterministic_time, 3)
-        if hasattr(solver, "deterministic_time")
-        else None,
+        "deterministic_time": round(solver.deterministic_time, 3),
     }
     run.check_stop()
     status = _STATUS[code]
     if status in (Status.OPTIMAL, Status.FEASIBLE):
-        rows = np.array(
-            sorted(bm.x.index[solver.boolean_values(bm.x).to_numpy(dtype=bool)]), dtype=np.int64
-        )
+        chosen = solver.boolean_values(bm.x).to_numpy(dtype=bool)
+        rows = np.array(sorted(bm.x.index[chosen]), dtype=np.int64)
         obj = int(round(solver.objective_value))
         bound = max(float(solver.best_objective_bound), lb)
-        if ub is not None and ub < obj:
+        if ub is not None and best_rows is not None and ub < obj:
             rows, obj = best_rows, ub
-        run.event(obj, bound, "cp-sat")
-        st = (
-            Status.OPTIMAL
-            if gap_of(obj, bound) <= 1e-12 or status == Status.OPTIMAL and keep is None
-            else Status.FEASIBLE
-        )
         if status == Status.OPTIMAL:
+            # Optimal on the kept moves is optimal overall: the dropped ones cannot beat UB.
             bound = float(obj)
-            st = Status.OPTIMAL
-        return st, rows, obj, bound
+        run.event(obj, bound, "cp-sat")
+        return (Status.OPTIMAL if gap_of(obj, bound) <= 0 else Status.FEASIBLE), rows, obj, bound
     if status == Status.INFEASIBLE and keep is None:
         stats["infeasible_by"] = "cp-sat"
         return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
+    bound_out = lb if lb > -float("inf") else None
     if best_rows is not None:
-        return Status.FEASIBLE, best_rows, ub, lb if lb > -float("inf") else None
-    return Status.UNKNOWN, np.zeros(0, dtype=np.int64), None, lb if lb > -float("inf") else None
+        return Status.FEASIBLE, best_rows, ub, bound_out
+    return Status.UNKNOWN, np.zeros(0, dtype=np.int64), None, bound_out
 
 
 def _add_hint(problem: Problem, bm: BuiltModel, rows: np.ndarray) -> None:
@@ -460,9 +455,7 @@ def solve(
         dis = option_coefficients(
             problem.pair_terms, problem.options, problem.scenario, DISRUPTION_TERMS
         )
-        s1 = ModelSpec(
-            coefficients=cost, split_weight=0.0, fix=base.fix, drop_rules=base.drop_rules
-        )
+        s1 = ModelSpec(coefficients=cost, split_weight=0.0, fix=base.fix)
         stats["stage1"] = {}
         st, rows, obj, bound = _solve_stage(problem, s1, run, 0.5, None, stats["stage1"])
         if st in (Status.OPTIMAL, Status.FEASIBLE) and obj is not None:
@@ -472,7 +465,6 @@ def solve(
                 split_weight=w.supply_split,
                 extra_le=((cost, 0.0, cap),),
                 fix=base.fix,
-                drop_rules=base.drop_rules,
             )
             stats["stage1"]["objective"] = obj
             stats["stage2"] = {"cost_cap": cap}

@@ -36,6 +36,7 @@ from relocation.costs import weighted_total
 from relocation.errors import InfeasibleError
 from relocation.explain import precheck, summarise_core
 from relocation.labels import label
+from relocation.land_map import freed_land_outputs, render_run_map
 from relocation.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
 from relocation.scenario import Scenario
 
@@ -227,9 +228,8 @@ def plan_workspace(
     schedule = plan.moves.copy()
     schedule["total_vnd"] = weighted_total(schedule, sc)
     schedule = schedule[list(SCHEDULE_COLUMNS)]
-    land = _freed_land(ws, problem, plan, sc)
-    if land is not None:
-        summary["freed_land"] = land["summary"]
+    land = freed_land_outputs(ws.firms, ws.stations, ws.sites, plan.moves, sc)
+    summary["freed_land"] = land["summary"]
     with staged_folder(Path(out), opts.force) as tmp:
         write_csv(schedule, tmp / "schedule.csv")
         write_csv(load, tmp / "site_load.csv")
@@ -239,20 +239,22 @@ def plan_workspace(
             _summary_rows(summary, sc),
             extra_sheets=_extra_sheets(load, land),
         )
-        write_plan_gpkg(
-            tmp / "plan.gpkg",
-            ws.firms,
-            ws.sites,
-            plan.moves,
-            load,
-            None if land is None else land["parcels"],
-            sc.crs.output,
-        )
-        if land is not None:
-            write_csv(land["table"], tmp / "freed_land.csv")
+        write_plan_gpkg(tmp / "plan.gpkg", ws, plan.moves, load, land["parcels"], sc.crs.output)
+        write_csv(land["table"], tmp / "freed_land.csv")
         write_text(scenario_toml(sc), tmp / "scenario.toml")
         if opts.render_map:
-            _render_map(ws, plan, load, land, tmp / "map.html", opts.lang, sc)
+            render_run_map(
+                zones=ws.zones,
+                sites=ws.sites,
+                stations=ws.stations,
+                firms=ws.firms,
+                moves=plan.moves,
+                site_load=load,
+                freed_land=land["parcels"],
+                path=tmp / "map.html",
+                lang=opts.lang,
+                sc=sc,
+            )
         write_json(summary, tmp / "summary.json")
     return RunOutcome(summary, plan, Path(out))
 
@@ -317,31 +319,6 @@ def _extra_sheets(load: pd.DataFrame, land: dict[str, Any] | None) -> dict[str, 
     if land is not None and "by_zone" in land:
         sheets["Đất giải phóng - Freed land"] = land["by_zone"]
     return sheets
-
-
-def _freed_land(ws: Workspace, problem: Problem, plan: Plan, sc: Scenario) -> dict[str, Any] | None:
-    """Freed-land classification (issue 4); None until that module is available."""
-    try:
-        from relocation.land_workflow import freed_land_outputs
-    except ImportError:
-        return None
-    return freed_land_outputs(ws, problem, plan, sc)
-
-
-def _render_map(
-    ws: Workspace,
-    plan: Plan,
-    load: pd.DataFrame,
-    land: dict[str, Any] | None,
-    path: Path,
-    lang: str,
-    sc: Scenario,
-) -> None:
-    try:
-        from relocation.map_workflow import render_run_map
-    except ImportError:
-        return
-    render_run_map(ws, plan, load, land, path, lang, sc)
 
 
 def _write_infeasible(

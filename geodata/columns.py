@@ -1,0 +1,221 @@
+"""Typed conversion of text columns, reporting file, row, column and value of each bad cell."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from geodata.tables import IssueLog, RawTable
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_INTEGER = re.compile(r"^[+-]?\d+(\.0*)?$")
+TRUE_WORDS = frozenset({"true", "1", "yes", "có", "y", "t"})
+FALSE_WORDS = frozenset({"false", "0", "no", "không", "n", "f"})
+
+
+def has_columns(raw: RawTable, log: IssueLog, columns: Iterable[str], why: str = "") -> bool:
+    """Check that required columns exist, reporting each missing one.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The table.
+    log : IssueLog
+        Receives one error per missing column.
+    columns : iterable of str
+        Required column names.
+    why : str
+        Extra explanation appended to the message.
+
+    Returns
+    -------
+    bool
+        Whether all are present.
+    """
+    ok = True
+    for col in columns:
+        if col not in raw.data.columns:
+            found = ", ".join(raw.data.columns) or "none"
+            log.error(
+                raw.label, f"missing required column{why} (columns found: {found})", column=col
+            )
+            ok = False
+    return ok
+
+
+def _cells(raw: RawTable, col: str) -> pd.Series:
+    if col in raw.data.columns:
+        return raw.data[col]
+    return pd.Series([""] * len(raw), dtype=str)
+
+
+def text(raw: RawTable, log: IssueLog, col: str, required: bool = True) -> pd.Series:
+    """Text column; with ``required``, a blank cell is an error.
+
+    Returns
+    -------
+    pandas.Series
+        ``str`` values (``""`` where blank or absent).
+    """
+    values = _cells(raw, col)
+    if required and col in raw.data.columns:
+        for pos in np.flatnonzero((values == "").to_numpy()):
+            log.error(raw.label, "a value is required", row=int(raw.rows[pos]), column=col,
+                      value="")
+    return values.astype(str).reset_index(drop=True)
+
+
+def number(
+    raw: RawTable,
+    log: IssueLog,
+    col: str,
+    *,
+    required: bool = True,
+    minimum: float | None = None,
+    strict: bool = False,
+    default: float = np.nan,
+) -> pd.Series:
+    """Float column; ``minimum`` with ``strict`` means ``> minimum``, else ``>= minimum``.
+
+    Blank cells take ``default`` unless ``required``. Returns a float Series (NaN where bad).
+    """
+    values = _cells(raw, col)
+    out = np.full(len(values), np.nan)
+    for pos, cell in enumerate(values):
+        row = int(raw.rows[pos])
+        if cell == "":
+            if required and col in raw.data.columns:
+                log.error(raw.label, "a number is required", row=row, column=col, value="")
+            out[pos] = default
+            continue
+        if not _NUMBER.match(cell):
+            hint = " (use '.' for decimals and no thousands separators)" if "," in cell else ""
+            log.error(raw.label, f"not a number{hint}", row=row, column=col, value=cell)
+            continue
+        val = float(cell)
+        if minimum is not None and (val <= minimum if strict else val < minimum):
+            rel = ">" if strict else "≥"
+            log.error(raw.label, f"must be {rel} {minimum:g}", row=row, column=col, value=cell)
+            continue
+        out[pos] = val
+    return pd.Series(out, dtype=float)
+
+
+def integer(
+    raw: RawTable,
+    log: IssueLog,
+    col: str,
+    *,
+    required: bool = True,
+    minimum: int | None = None,
+    what: str = "a whole number",
+) -> pd.Series:
+    """Whole-number column (``2025`` or ``2025.0``); pandas ``Int64``, NA where blank or bad."""
+    values = _cells(raw, col)
+    out: list[int | None] = [None] * len(values)
+    for pos, cell in enumerate(values):
+        row = int(raw.rows[pos])
+        if cell == "":
+            if required and col in raw.data.columns:
+                log.error(raw.label, f"{what} is required", row=row, column=col, value="")
+            continue
+        if not _INTEGER.match(cell):
+            log.error(raw.label, f"not {what}", row=row, column=col, value=cell)
+            continue
+        val = int(cell.split(".")[0])
+        if minimum is not None and val < minimum:
+            log.error(raw.label, f"must be ≥ {minimum}", row=row, column=col, value=cell)
+            continue
+        out[pos] = val
+    return pd.Series(out, dtype="Int64")
+
+
+def boolean(raw: RawTable, log: IssueLog, col: str, *, default: bool | None = None) -> pd.Series:
+    """Boolean column (true/false, 1/0, yes/no, có/không). Blank takes ``default`` if given.
+
+    Returns a ``bool`` Series (False where bad; the error is logged).
+    """
+    values = _cells(raw, col)
+    out = np.zeros(len(values), dtype=bool)
+    for pos, cell in enumerate(values):
+        word = cell.lower()
+        if word in TRUE_WORDS:
+            out[pos] = True
+        elif word in FALSE_WORDS:
+            out[pos] = False
+        elif word == "" and default is not None:
+            out[pos] = default
+        else:
+            msg = "a boolean is required" if word == "" else "not a boolean"
+            log.error(
+                raw.label, f"{msg} (true/false, 1/0, yes/no, có/không)",
+                row=int(raw.rows[pos]), column=col, value=cell,
+            )
+    return pd.Series(out, dtype=bool)
+
+
+def choice(
+    raw: RawTable,
+    log: IssueLog,
+    col: str,
+    allowed: Iterable[str],
+    *,
+    required: bool = True,
+) -> pd.Series:
+    """Enumerated text column, compared case-insensitively; blank gives ``""`` unless required."""
+    allowed = tuple(allowed)
+    values = _cells(raw, col).str.lower()
+    for pos, cell in enumerate(values):
+        if cell == "" and not required:
+            continue
+        if cell not in allowed:
+            msg = "a value is required" if cell == "" else "not an allowed value"
+            log.error(
+                raw.label, f"{msg}: one of {', '.join(allowed)}",
+                row=int(raw.rows[pos]), column=col, value=raw.data[col].iloc[pos],
+            )
+    return values.where(values.isin(allowed), "").astype(str).reset_index(drop=True)
+
+
+def unique_ids(raw: RawTable, log: IssueLog, col: str, ids: pd.Series) -> None:
+    """Report every row of every duplicated id (blank ids are reported elsewhere)."""
+    dup = ids.duplicated(keep=False) & (ids != "")
+    if not dup.any():
+        return
+    for value, positions in ids[dup].groupby(ids[dup]).groups.items():
+        rows = [int(raw.rows[p]) for p in positions]
+        listed = ", ".join(str(r) for r in rows)
+        for row in rows:
+            log.error(
+                raw.label, f"duplicate {col} (rows {listed})", row=row, column=col, value=value
+            )
+
+
+def split_list(cell: str) -> list[str]:
+    """Items of a ``;``-separated cell, stripped, blanks dropped."""
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def references(
+    raw: RawTable,
+    log: IssueLog,
+    col: str,
+    values: pd.Series,
+    known: Iterable[str],
+    target: str,
+    *,
+    as_list: bool = False,
+) -> None:
+    """Report cells naming ids that do not exist in ``target`` (e.g. ``zones.zone_id``)."""
+    known = set(known)
+    for pos, cell in enumerate(values):
+        items = split_list(cell) if as_list else ([cell] if cell else [])
+        missing = [i for i in items if i not in known]
+        if missing:
+            log.error(
+                raw.label, f"unknown {target}: {', '.join(missing)}",
+                row=int(raw.rows[pos]), column=col, value=cell,
+            )

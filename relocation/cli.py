@@ -1,0 +1,400 @@
+"""The ``relocation`` command line.
+
+One function per command; each runs its work through :func:`run_guarded`, which turns the
+project's errors into a message on stderr and an exit code (``relocation.errors``: 2 bad
+input, 3 infeasible, 130 interrupted, 143 terminated), never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from relocation.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    EXIT_SIGINT,
+    EXIT_SIGTERM,
+    InfeasibleError,
+    InputError,
+    InputIssue,
+    RelocationError,
+)
+from relocation.workflow import PlanOptions
+
+if TYPE_CHECKING:
+    from geodata.workspace import Workspace
+
+logger = logging.getLogger(__name__)
+EXIT_FAILURE = 1
+#: A solve that ended without any plan (time limit too short).
+EXIT_NO_PLAN = 4
+
+app = typer.Typer(
+    name="relocation",
+    help="Plan enterprise relocation programmes (embedded Bình Dương demo).",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+)
+
+
+class _Terminated(BaseException):
+    """Raised by the SIGTERM handler so that cleanup (temp folders) still runs."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated()
+
+
+def _row_word(file: str) -> str:
+    lowered = file.lower()
+    if lowered.endswith(".toml"):
+        return "line"
+    if lowered.endswith((".geojson", ".gpkg")) or ".gpkg:" in lowered:
+        return "feature"
+    return "row"
+
+
+def format_issue(issue: InputIssue) -> str:
+    """One line: ``file, row R, column C (value 'v'): message`` (``warning: `` prefixed).
+
+    GeoJSON/GeoPackage rows are features and TOML rows are lines, so they are named so.
+
+    Parameters
+    ----------
+    issue : InputIssue
+        The issue.
+
+    Returns
+    -------
+    str
+        The line, without a newline.
+    """
+    where = issue.file
+    if issue.row is not None:
+        where += f", {_row_word(issue.file)} {issue.row}"
+    if issue.column:
+        where += f", column {issue.column}"
+    value = "" if issue.value is None else f" (value {issue.value!r})"
+    prefix = "warning: " if issue.severity == "warning" else ""
+    return f"{prefix}{where}{value}: {issue.message}"
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def report_input_error(exc: InputError) -> None:
+    """Print an ``InputError`` to stderr: a summary, then errors, then warnings."""
+
+    def order(issue: InputIssue) -> tuple[str, int]:
+        return issue.file, issue.row or 0
+
+    # Sorted by file then row so that all problems of one row read together.
+    errors = sorted((i for i in exc.issues if i.severity == "error"), key=order)
+    warnings = sorted((i for i in exc.issues if i.severity != "error"), key=order)
+    counts = f"{len(errors)} error(s)" + (f", {len(warnings)} warning(s)" if warnings else "")
+    _err(f"error: {exc.summary}: {counts}")
+    for issue in errors + warnings:
+        _err("  " + format_issue(issue))
+
+
+def run_guarded(work: Callable[[], int | None]) -> None:
+    """Run a command's work and exit with the code its outcome maps to.
+
+    Parameters
+    ----------
+    work : callable
+        The command body; returns an exit code (``None`` means 0).
+
+    Raises
+    ------
+    typer.Exit
+        Always, with the exit code.
+    """
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (e.g. under a test runner's worker thread)
+        previous = None
+    try:
+        code = work() or EXIT_OK
+    except InputError as exc:
+        report_input_error(exc)
+        code = EXIT_BAD_INPUT
+    except InfeasibleError as exc:
+        _err("infeasible: the scenario cannot be satisfied by the data")
+        for line in exc.explanation:
+            _err("  " + line)
+        if exc.best_share is not None:
+            _err(f"  best achievable share: {exc.best_share:.1%}")
+        code = EXIT_INFEASIBLE
+    except KeyboardInterrupt:
+        _err("interrupted")
+        code = EXIT_SIGINT
+    except _Terminated:
+        _err("terminated")
+        code = EXIT_SIGTERM
+    except RelocationError as exc:
+        _err(f"error: {exc}")
+        code = EXIT_FAILURE
+    except OSError as exc:
+        _err(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        code = EXIT_FAILURE
+    except Exception as exc:  # the CLI never shows a traceback; the log keeps it
+        logger.debug("internal error", exc_info=True)
+        _err(f"internal error: {type(exc).__name__}: {exc} (please report it)")
+        code = EXIT_FAILURE
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    raise typer.Exit(code)
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+) -> None:
+    """Plan enterprise relocation programmes (embedded Bình Dương demo)."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def workspace_summary(ws: Workspace) -> str:
+    """``N firms, M sites, ...`` for a workspace."""
+    parts = [
+        f"{len(ws.firms)} firms",
+        f"{len(ws.sites)} sites",
+        f"{len(ws.zones)} zones",
+        f"{len(ws.stations)} stations",
+        f"{len(ws.sectors)} sectors",
+        f"{len(ws.site_phases)} site phases",
+    ]
+    if ws.pairs is not None:
+        parts.append(f"{len(ws.pairs)} pairs")
+    return ", ".join(parts)
+
+
+@app.command("validate")
+def validate_command(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder to check.")],
+) -> None:
+    """Check a workspace; print a summary and warnings, or every problem (exit 2)."""
+
+    def work() -> int:
+        from geodata.workspace import read_workspace
+
+        ws = read_workspace(workspace)
+        typer.echo(f"OK: {workspace_summary(ws)} (scenario {ws.scenario.name!r})")
+        for issue in ws.warnings:
+            _err(format_issue(issue))
+        return EXIT_OK
+
+    run_guarded(work)
+
+
+@app.command("export-demo")
+def export_demo_command(
+    dest: Annotated[Path, typer.Argument(help="Folder to create.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace DEST if it exists and is not empty.")
+    ] = False,
+) -> None:
+    """Write the embedded Bình Dương demo as a workspace folder."""
+
+    def work() -> int:
+        from geodata.workspace import export_demo
+
+        export_demo(dest, force=force)
+        count = sum(1 for p in dest.iterdir() if p.is_file())
+        typer.echo(f"Wrote the demo workspace to {dest} ({count} files)")
+        return EXIT_OK
+
+    run_guarded(work)
+
+
+def _plan_and_report(workspace: Path, out: Path, opts: PlanOptions, quiet: bool) -> int:
+    """Plan in a worker thread so that Ctrl-C and SIGTERM stop the solver promptly."""
+    import threading
+
+    from models.solve import Interrupted, StopToken
+    from relocation.progress import SolveProgress
+    from relocation.workflow import plan_workspace
+
+    token = StopToken()
+    box: dict[str, object] = {}
+    progress = SolveProgress(opts.time_limit_s, enabled=not quiet)
+
+    def target() -> None:
+        try:
+            box["outcome"] = plan_workspace(workspace, out, opts, progress.update, token)
+        except BaseException as exc:  # re-raised in the main thread
+            box["error"] = exc
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        token.stop("SIGINT" if signum == signal.SIGINT else "SIGTERM")
+
+    worker = threading.Thread(target=target, name="solve", daemon=True)
+    old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in old:
+        signal.signal(sig, on_signal)
+    try:
+        with progress:
+            worker.start()
+            while worker.is_alive():
+                worker.join(0.2)
+                progress.tick()
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    if "error" in box:
+        exc = box["error"]
+        if isinstance(exc, Interrupted):
+            _err(f"stopped by {exc.reason}: nothing written, {out} left as it was")
+            return EXIT_SIGINT if exc.reason == "SIGINT" else EXIT_SIGTERM
+        raise exc  # type: ignore[misc]
+    outcome = box["outcome"]
+    from relocation.report import plan_report
+
+    typer.echo(plan_report(outcome.summary, out))  # type: ignore[attr-defined]
+    return EXIT_OK if outcome.plan is not None else EXIT_NO_PLAN  # type: ignore[attr-defined]
+
+
+def _parse_sets(values: list[str] | None) -> dict[str, object]:
+    import tomllib
+
+    out: dict[str, object] = {}
+    for item in values or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(
+                [
+                    InputIssue(
+                        "--set",
+                        None,
+                        None,
+                        item,
+                        "expected key=value, e.g. limits.max_moves_per_year=500",
+                    )
+                ],
+                summary="bad --set option",
+            )
+        try:
+            out[key.strip()] = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[key.strip()] = raw.strip()
+    return out
+
+
+TimeLimit = Annotated[
+    float | None,
+    typer.Option("--time-limit", help="Solver time limit, seconds (default: scenario, 60)."),
+]
+Workers = Annotated[
+    int | None, typer.Option("--workers", help="CP-SAT workers (default: scenario, 2).")
+]
+Seed = Annotated[int | None, typer.Option("--seed", help="Random seed (default: scenario, 0).")]
+DetTime = Annotated[
+    float | None,
+    typer.Option(
+        "--deterministic-time",
+        help="Stop on CP-SAT's deterministic time instead of the clock "
+        "(with --workers 1 and a seed: reproducible).",
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+Force = Annotated[bool, typer.Option("--force", help="Replace the output folder if it exists.")]
+Sets = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a scenario.toml setting: dotted.key=value (repeatable)."),
+]
+Lang = Annotated[str, typer.Option("--lang", help="Map language: vi or en.")]
+
+
+def _options(
+    time_limit: float | None,
+    det: float | None,
+    workers: int | None,
+    seed: int | None,
+    sets: list[str] | None,
+    force: bool,
+    lang: str,
+) -> PlanOptions:
+    if lang not in ("vi", "en"):
+        raise InputError(
+            [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
+        )
+    return PlanOptions(
+        time_limit_s=time_limit,
+        deterministic_time_s=det,
+        workers=workers,
+        seed=seed,
+        overrides=_parse_sets(sets),
+        force=force,
+        lang=lang,
+    )
+
+
+@app.command("plan")
+def plan_command(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
+    out: Annotated[Path, typer.Option("--out", help="Run folder to write.")],
+    time_limit: TimeLimit = None,
+    deterministic_time: DetTime = None,
+    workers: Workers = None,
+    seed: Seed = None,
+    sets: Sets = None,
+    quiet: Quiet = False,
+    force: Force = False,
+    lang: Lang = "vi",
+) -> None:
+    """Plan a workspace: which firm moves where and when. Writes the run folder OUT."""
+
+    def work() -> int:
+        opts = _options(time_limit, deterministic_time, workers, seed, sets, force, lang)
+        return _plan_and_report(workspace, out, opts, quiet)
+
+    run_guarded(work)
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="Run folder to write.")] = Path("runs/demo"),
+    time_limit: TimeLimit = None,
+    workers: Workers = None,
+    seed: Seed = None,
+    quiet: Quiet = False,
+    force: Force = False,
+    lang: Lang = "vi",
+) -> None:
+    """Plan the embedded Bình Dương demo end to end (export it with export-demo to edit it)."""
+
+    def work() -> int:
+        from geodata.workspace import demo_dir
+
+        opts = _options(time_limit, None, workers, seed, None, force, lang)
+        typer.echo(f"Planning the embedded Bình Dương demo ({demo_dir()}) …")
+        return _plan_and_report(demo_dir(), out, opts, quiet)
+
+    run_guarded(work)
+
+
+def main() -> None:
+    """Entry point of the ``relocation`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

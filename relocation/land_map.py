@@ -1,0 +1,113 @@
+"""Freed land and the map of a plan: the glue between the workflow, geodata and maps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata.land import freed_parcels
+from maps.offline import save_map
+from maps.render import render_map
+from relocation.freed_land import LAND_CLASSES, classify_freed_land, summarise_freed_land
+from relocation.scenario import Scenario
+
+#: Columns of ``freed_land.csv`` and of the ``freed_land`` layer (besides geometry).
+FREED_LAND_COLUMNS = (
+    "firm_id",
+    "firm_name",
+    "zone_id",
+    "site_id",
+    "move_year",
+    "available_year",
+    "area_m2",
+    "pollution",
+    "awaiting_remediation",
+    "land_class",
+    "reason",
+    "reason_vi",
+    "tod_ring",
+    "station_id",
+    "station_name",
+    "station_line",
+    "station_opening_year",
+    "station_distance_m",
+    "jobs_distance_km",
+    "centroid_lon",
+    "centroid_lat",
+)
+
+
+def freed_land_outputs(
+    firms: gpd.GeoDataFrame,
+    stations: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    moves: pd.DataFrame,
+    sc: Scenario,
+) -> dict[str, Any]:
+    """Classify the parcels a plan frees and summarise them by zone, station and target.
+
+    Returns
+    -------
+    dict
+        ``parcels`` (GeoDataFrame, the ``freed_land`` layer), ``table`` (its attributes),
+        ``summary`` (for ``summary.json``), ``by_zone`` (hectares per class, zone and year),
+        ``by_station`` and ``targets`` (DataFrames).
+    """
+    years = sc.horizon.years
+    parcels = freed_parcels(firms, moves, stations, sites)
+    classified = classify_freed_land(parcels, sc.freed_land, years)
+    summ = summarise_freed_land(classified, sc.freed_land, years)
+    cols = [c for c in FREED_LAND_COLUMNS if c in classified.columns]
+    layer = gpd.GeoDataFrame(classified[cols], geometry=classified.geometry, crs="EPSG:4326")
+    end = summ.by_zone_year[summ.by_zone_year["year"] == years[-1]]
+    ha = {cls: round(float(end[f"{cls}_ha"].sum()), 3) for cls in LAND_CLASSES}
+    summary = {
+        "parcels": len(layer),
+        "freed_ha": round(float(end["freed_ha"].sum()), 3),
+        "awaiting_remediation_ha": round(float(end["awaiting_remediation_ha"].sum()), 3),
+        "hectares_by_class": ha,
+        "social_housing_units": int(end["social_housing_units"].sum()),
+        "targets": summ.targets.to_dict(orient="records"),
+        "tod_by_station": summ.by_station.to_dict(orient="records"),
+    }
+    return {
+        "parcels": layer,
+        "table": pd.DataFrame(layer.drop(columns="geometry")),
+        "summary": summary,
+        "by_zone": summ.by_zone_year,
+        "by_station": summ.by_station,
+        "targets": summ.targets,
+    }
+
+
+def render_run_map(
+    *,
+    zones: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    stations: gpd.GeoDataFrame,
+    firms: gpd.GeoDataFrame,
+    moves: pd.DataFrame,
+    site_load: pd.DataFrame,
+    freed_land: gpd.GeoDataFrame | None,
+    path: Path,
+    lang: str,
+    sc: Scenario,
+) -> Path:
+    """Render the plan's map and save it as a self-contained offline HTML file."""
+    fl = sc.freed_land
+    m = render_map(
+        zones=zones,
+        sites=sites,
+        stations=stations,
+        firms=firms,
+        moves=moves,
+        site_load=site_load,
+        freed_land=freed_land,
+        lang=lang,
+        years=list(sc.horizon.years),
+        tod_radii_m=(fl.tod_core_m, fl.tod_transition_m),
+    )
+    return save_map(m, path)

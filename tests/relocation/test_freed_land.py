@@ -1,0 +1,239 @@
+"""Freed-land measurement (geodata.land) and classification (relocation.freed_land).
+
+Parcels are real squares built in UTM 48N around a real station point near Bình Chuẩn,
+then reprojected to WGS 84 as the workflow gives them.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from geodata.land import FREED_PARCEL_COLUMNS, freed_parcels
+from relocation.errors import InputError
+from relocation.freed_land import classify_freed_land, summarise_freed_land
+from relocation.scenario import FreedLand
+
+UTM = "EPSG:32648"
+YEARS = tuple(range(2024, 2031))
+# Station near Bình Chuẩn (Thuận An), in UTM metres.
+SX, SY = 690_000.0, 1_213_000.0
+
+
+def _square(dx: float, dy: float, side: float) -> shapely.Polygon:
+    cx, cy = SX + dx, SY + dy
+    return shapely.box(cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2)
+
+
+def _world(firms_spec, stations=True):
+    """firms_spec: (firm_id, dx, dy, side, pollution, zone)."""
+    firms = gpd.GeoDataFrame(
+        {
+            "firm_id": [f[0] for f in firms_spec],
+            "name": [f"Công ty {f[0]} Bình Chuẩn" for f in firms_spec],
+            "zone_id": [f[5] for f in firms_spec],
+            "sector": ["wood_furniture"] * len(firms_spec),
+            "pollution": [f[4] for f in firms_spec],
+            "employees": [80] * len(firms_spec),
+        },
+        geometry=[_square(f[1], f[2], f[3]) for f in firms_spec],
+        crs=UTM,
+    ).to_crs("EPSG:4326")
+    st = gpd.GeoDataFrame(
+        {
+            "station_id": ["BD1_08", "BD1_01"],
+            "name": ["Ga Bình Chuẩn", "Ga S1"],
+            "line": ["Metro BD 1", "Metro BD 1"],
+            "opening_year": [2031, 2031],
+        },
+        geometry=[shapely.Point(SX, SY), shapely.Point(SX - 20_000, SY + 15_000)],
+        crs=UTM,
+    ).to_crs("EPSG:4326")
+    if not stations:
+        st = st.iloc[0:0]
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["D_VSIP3"], "name": ["VSIP III"]},
+        geometry=[shapely.Point(SX + 10_000, SY + 25_000)],
+        crs=UTM,
+    ).to_crs("EPSG:4326")
+    return firms, st, sites
+
+
+SPEC = [
+    ("F_IN500", 490, 0, 60, "low", "thuan_an"),
+    ("F_OUT500", 0, 510, 60, "low", "thuan_an"),
+    ("F_IN1000", -990, 0, 60, "low", "thuan_an"),
+    ("F_OUT1000", 0, -1010, 60, "low", "thuan_an"),
+    ("F_SMALL", 3000, 0, 40, "low", "thuan_an"),
+    ("F_DIRTY", -3000, 0, 100, "high", "thuan_an"),
+    ("F_BIG", 0, 2500, 100, "medium", "thuan_an"),
+    ("F_STAYS", 0, 2900, 50, "low", "thuan_an"),  # does not move: remaining jobs
+]
+
+
+def _moves(ids, year=2027, years=None):
+    return pd.DataFrame(
+        {
+            "firm_id": ids,
+            "site_id": ["D_VSIP3"] * len(ids),
+            "year": years if years is not None else [year] * len(ids),
+        }
+    )
+
+
+@pytest.fixture
+def parcels():
+    firms, st, sites = _world(SPEC)
+    moved = [s[0] for s in SPEC if s[0] != "F_STAYS"]
+    years = [2027, 2027, 2027, 2027, 2027, 2029, 2026]
+    return freed_parcels(firms, _moves(moved, years=years), st, sites)
+
+
+def test_parcels_are_measured_in_metres(parcels):
+    assert tuple(parcels.columns[:-1]) == FREED_PARCEL_COLUMNS
+    assert parcels.crs.to_epsg() == 4326
+    p = parcels.set_index("firm_id")
+    assert p.loc["F_IN500", "area_m2"] == pytest.approx(3600, rel=1e-3)
+    assert p.loc["F_IN500", "station_distance_m"] == pytest.approx(490, abs=0.5)
+    assert p.loc["F_OUT500", "station_distance_m"] == pytest.approx(510, abs=0.5)
+    assert p.loc["F_IN500", "station_id"] == "BD1_08"
+    assert p.loc["F_IN500", "station_opening_year"] == 2031
+    # F_BIG's nearest remaining job is F_STAYS, 400 m north (sites are ~25 km away).
+    assert p.loc["F_BIG", "jobs_distance_km"] == pytest.approx(0.4, abs=0.001)
+    assert "F_STAYS" not in p.index
+
+
+def test_rings_just_inside_and_outside(parcels):
+    out = classify_freed_land(parcels, FreedLand(), YEARS).set_index("firm_id")
+    assert out.loc["F_IN500", "land_class"] == "tod_core"
+    assert out.loc["F_OUT500", "land_class"] == "tod_transition"
+    assert out.loc["F_IN1000", "land_class"] == "tod_transition"
+    assert out.loc["F_OUT1000", "land_class"] == "commerce_services"
+    assert out.loc["F_IN500", "reason"].startswith(
+        "490 m from Ga Bình Chuẩn (Metro BD 1, opens 2031)"
+    )
+    assert "≤ 500 m" in out.loc["F_IN500", "reason"]
+    assert "Ga Bình Chuẩn" in out.loc["F_IN500", "reason_vi"]
+
+
+def test_ring_thresholds_come_from_the_config(parcels):
+    cfg = FreedLand(tod_core_m=520.0, tod_transition_m=1020.0)
+    out = classify_freed_land(parcels, cfg, YEARS).set_index("firm_id")
+    assert out.loc["F_OUT500", "land_class"] == "tod_core"
+    assert out.loc["F_OUT1000", "land_class"] == "tod_transition"
+
+
+def test_remediation_delays_polluting_parcels(parcels):
+    out = classify_freed_land(parcels, FreedLand(remediation_years=2), YEARS).set_index("firm_id")
+    assert out.loc["F_DIRTY", "available_year"] == 2031
+    assert bool(out.loc["F_DIRTY", "awaiting_remediation"])
+    assert out.loc["F_DIRTY", "land_class"] == "green_public"
+    assert "remediation until 2031" in out.loc["F_DIRTY", "reason"]
+    # Medium pollution does not wait.
+    assert out.loc["F_BIG", "available_year"] == 2026
+    # With no delay the same parcel is usable in its move year and becomes ordinary land.
+    out0 = classify_freed_land(parcels, FreedLand(remediation_years=0), YEARS).set_index("firm_id")
+    assert out0.loc["F_DIRTY", "available_year"] == 2029
+    assert out0.loc["F_DIRTY", "land_class"] == "commerce_services"
+
+
+def test_small_parcel_becomes_green(parcels):
+    out = classify_freed_land(parcels, FreedLand(), YEARS).set_index("firm_id")
+    assert out.loc["F_SMALL", "land_class"] == "green_public"
+    assert "1,600 m² ≤ 2,000 m²" in out.loc["F_SMALL", "reason"]
+
+
+def test_social_housing_by_rule_without_target(parcels):
+    out = classify_freed_land(parcels, FreedLand(), YEARS).set_index("firm_id")
+    assert out.loc["F_BIG", "land_class"] == "social_housing"
+    assert "rule" in out.loc["F_BIG", "reason"]
+    # Too far from jobs: no social housing.
+    far = classify_freed_land(parcels, FreedLand(social_housing_max_km_to_jobs=0.3), YEARS)
+    assert far.set_index("firm_id").loc["F_BIG", "land_class"] == "commerce_services"
+
+
+def _target_world():
+    spec = [
+        ("T_CORE", 300, 0, 120, "low", "thuan_an"),  # 1.44 ha, TOD core
+        ("T_A", 0, 2200, 80, "low", "thuan_an"),  # 0.64 ha
+        ("T_B", 200, 2300, 75, "low", "thuan_an"),  # 0.5625 ha
+        ("T_C", -200, 2300, 100, "low", "thuan_an"),  # 1.0 ha
+        ("T_JOB", 0, 2600, 40, "low", "thuan_an"),  # stays
+        ("D_OTHER", 300, 2600, 100, "low", "di_an"),  # di_an, no target
+    ]
+    firms, st, sites = _world(spec)
+    moved = ["T_CORE", "T_A", "T_B", "T_C", "D_OTHER"]
+    return freed_parcels(firms, _moves(moved), st, sites)
+
+
+def test_allocation_meets_target_and_keeps_tod_land():
+    p = _target_world()
+    cfg = FreedLand(social_housing_target_ha={"thuan_an": 1.2})
+    out = classify_freed_land(p, cfg, YEARS).set_index("firm_id")
+    sh = out.index[out["land_class"] == "social_housing"]
+    # 1.2 ha is met by T_A + T_B (1.2025 ha), the cheapest cover; the TOD core is kept.
+    assert set(sh) == {"T_A", "T_B", "D_OTHER"}
+    assert out.loc["T_CORE", "land_class"] == "tod_core"
+    assert out.loc["T_C", "land_class"] == "commerce_services"
+    assert "not needed" in out.loc["T_C", "reason"]
+    assert "target of 1.2 ha" in out.loc["T_A", "reason"]
+    summary = summarise_freed_land(out.reset_index(), cfg, YEARS)
+    t = summary.targets.set_index("zone_id")
+    assert t.loc["thuan_an", "shortfall_ha"] == 0
+    assert t.loc["thuan_an", "allocated_ha"] == pytest.approx(1.2025, abs=1e-3)
+    assert t.loc["thuan_an", "social_housing_units"] == round(1.2025 * 341)
+
+
+def test_allocation_takes_tod_land_only_when_needed():
+    p = _target_world()
+    # 3.5 ha needs all four eligible parcels (3.6425 ha): the TOD core goes too.
+    cfg = FreedLand(social_housing_target_ha={"thuan_an": 3.5})
+    out = classify_freed_land(p, cfg, YEARS).set_index("firm_id")
+    assert out.loc["T_CORE", "land_class"] == "social_housing"
+    s = summarise_freed_land(out.reset_index(), cfg, YEARS).targets.set_index("zone_id")
+    assert s.loc["thuan_an", "shortfall_ha"] == 0
+    # 5 ha cannot be met: everything eligible is used and the shortfall is reported.
+    cfg = FreedLand(social_housing_target_ha={"thuan_an": 5.0, "ben_cat": 2.0})
+    out = classify_freed_land(p, cfg, YEARS)
+    s = summarise_freed_land(out, cfg, YEARS).targets.set_index("zone_id")
+    assert s.loc["thuan_an", "shortfall_ha"] == pytest.approx(5.0 - 3.6425, abs=1e-3)
+    assert s.loc["ben_cat", "shortfall_ha"] == 2.0
+
+
+def test_summary_by_zone_year_and_station(parcels):
+    cfg = FreedLand()
+    out = classify_freed_land(parcels, cfg, YEARS)
+    s = summarise_freed_land(out, cfg, YEARS)
+    z = s.by_zone_year.set_index(["zone_id", "year"])
+    assert z.loc[("thuan_an", 2025), "freed_ha"] == 0
+    assert z.loc[("thuan_an", 2026), "social_housing_ha"] == pytest.approx(1.0, abs=1e-3)
+    assert z.loc[("thuan_an", 2026), "social_housing_units"] == 341
+    assert z.loc[("thuan_an", 2030), "awaiting_remediation_ha"] == pytest.approx(1.0, abs=1e-3)
+    st = s.by_station.set_index("station_id")
+    assert st.loc["BD1_08", "tod_core_ha"] == pytest.approx(0.36, abs=1e-3)
+    assert st.loc["BD1_08", "tod_transition_ha"] == pytest.approx(0.72, abs=1e-3)
+    assert st.loc["BD1_08", "parcels"] == 3
+
+
+def test_no_stations_means_no_tod():
+    firms, st, sites = _world(SPEC, stations=False)
+    p = freed_parcels(firms, _moves(["F_IN500"]), st, sites)
+    out = classify_freed_land(p, FreedLand(), YEARS)
+    assert out["land_class"].iloc[0] == "commerce_services"
+
+
+def test_bad_input_names_table_row_and_column(parcels):
+    bad = parcels.copy()
+    bad.loc[1, "pollution"] = "toxic"
+    with pytest.raises(InputError) as err:
+        classify_freed_land(bad, FreedLand(), YEARS)
+    msg = str(err.value)
+    assert "parcels, row 3, column pollution" in msg and "F_OUT500" in msg
+    firms, st, sites = _world(SPEC)
+    with pytest.raises(InputError) as err:
+        freed_parcels(firms, _moves(["F_IN500", "NOPE"]), st, sites)
+    assert "moves, row 3, column firm_id" in str(err.value)
+    with pytest.raises(InputError, match="required column"):
+        classify_freed_land(parcels.drop(columns="area_m2"), FreedLand(), YEARS)
