@@ -639,10 +639,17 @@ def _sample_in_zone(
     ``centre`` (lat, lon) with ``sigma_km`` draws around a hub (Gaussian, or a square of
     half-width ``sigma_km`` with ``box``); ``None`` draws uniformly over the polygon. Points
     outside are redrawn (rejection sampling keeps the distribution inside the zone).
+
+    Raises
+    ------
+    ValueError
+        If the hub lies so far outside the zone that no point lands inside.
     """
     minx, miny, maxx, maxy = poly.bounds
     out = np.empty((0, 2))
-    while len(out) < n:
+    for _ in range(1_000):
+        if len(out) >= n:
+            return out[:n]
         m = max(64, 2 * (n - len(out)))
         if centre is None:
             lon = rng.uniform(minx, maxx, m)
@@ -660,7 +667,8 @@ def _sample_in_zone(
         lon, lat = np.round(lon, 6), np.round(lat, 6)
         ok = _inside(poly, lon, lat)
         out = np.vstack([out, np.column_stack([lon[ok], lat[ok]])])
-    return out[:n]
+    # A hub drawn outside its zone would loop forever: fail loudly instead.
+    raise ValueError(f"could not place {n} points around {centre} inside the zone")
 
 
 # ---------------------------------------------------------------------------------------------

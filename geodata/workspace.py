@@ -139,7 +139,7 @@ def hash_inputs(root: Path, files: Iterable[Path] | None = None) -> dict[str, st
     hashes = {}
     for path in files:
         path = Path(path)
-        name = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
         hashes[name] = _sha256(root / name)
     return dict(sorted(hashes.items()))
 

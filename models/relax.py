@@ -1,10 +1,14 @@
-"""The LP relaxation of the relocation model, solved with HiGHS.
+"""The LP relaxation of the relocation model, solved with HiGHS by column generation.
 
 It serves three purposes: a valid lower bound on every plan's objective, the fractional
-plan that guides the greedy heuristic, and reduced costs for *reduced-cost fixing*: an
-option whose reduced cost exceeds ``UB - LB`` (UB = a known plan's objective) cannot be in
-any plan better than that one, so it gets no CP-SAT variable. The rows mirror the CP-SAT
-families of :mod:`models.build` (same rules, vectorised for province-scale problems).
+plan that guides the greedy heuristic, and reduced costs for *reduced-cost fixing*: a
+move whose reduced cost exceeds ``UB - LB`` (UB = a known plan's objective) cannot be in
+any plan better than that one, so it needs no CP-SAT variable.
+
+The rows mirror the CP-SAT families of :mod:`models.build` (same rules, vectorised). They
+are laid out once for all moves (:class:`_Layout`), so the same code that builds a
+column also prices it: the LP starts from a few columns per firm, and columns with a
+negative reduced cost are added until none is left — exact, and fast at 30,000 firms.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -24,6 +29,11 @@ log = logging.getLogger(__name__)
 
 #: LP costs are in millions of VND: keeps HiGHS' tolerances meaningful for VND 1e13 totals.
 SCALE = 1e6
+#: Columns per firm in the first restricted LP, and added per firm per pricing round.
+START_PER_FIRM = 4
+ADD_PER_FIRM = 2
+#: Up to this many columns the LP is solved whole; above it, by column generation.
+FULL_LP_COLUMNS = 50_000
 
 
 @dataclass(frozen=True)
@@ -35,174 +45,365 @@ class Relaxation:
     status : str
         ``optimal``, ``infeasible`` or ``unknown`` (time limit or numerical trouble).
     bound : float
-        Lower bound on the objective (VND), valid when ``status == "optimal"``.
-    rows : numpy.ndarray
-        ``problem.options`` rows of the columns.
+        The LP optimum (VND), a lower bound when ``status == "optimal"``.
     value : numpy.ndarray
-        LP value of each column in ``rows``.
+        LP value of every option row of the model (zero for columns never generated).
     reduced_cost : numpy.ndarray
-        Reduced cost of each column in ``rows`` (VND).
+        Reduced cost (VND) of every option row of the model (priced with the final duals).
+    rows : numpy.ndarray
+        ``problem.options`` rows of the model (``value`` and ``reduced_cost`` follow them).
     seconds : float
-        Time spent in HiGHS.
+        Time spent.
+    rounds : int
+        Pricing rounds.
     """
 
     status: str
     bound: float
-    rows: np.ndarray
     value: np.ndarray
     reduced_cost: np.ndarray
+    rows: np.ndarray
     seconds: float
+    rounds: int = 0
 
 
-class _Rows:
-    """Accumulates sparse rows (row index, column, value) and their bounds."""
+class _Layout:
+    """Every row of the LP, and the entries of any option column in them."""
 
-    def __init__(self) -> None:
-        self.r: list[np.ndarray] = []
-        self.c: list[np.ndarray] = []
-        self.v: list[np.ndarray] = []
-        self.lo: list[float] = []
-        self.hi: list[float] = []
+    def __init__(self, problem: Problem, spec: ModelSpec, rows_sel: np.ndarray) -> None:
+        sc = problem.scenario
+        opts = problem.options
+        self.rows_sel = rows_sel
+        self.firm = opts["firm"].to_numpy()[rows_sel]
+        self.site = opts["site"].to_numpy()[rows_sel]
+        self.year = opts["year"].to_numpy()[rows_sel]
+        self.area = opts["area_m2"].to_numpy()[rows_sel].astype(float)
+        self.support = opts["support_vnd"].to_numpy()[rows_sel] / SCALE
+        coef = opts["weighted_vnd"].to_numpy() if spec.coefficients is None else spec.coefficients
+        self.cost = np.asarray(coef, dtype=float)[rows_sel] / SCALE
+        self.extra = [np.asarray(c, dtype=float)[rows_sel] / SCALE for c, _, _ in spec.extra_le]
+        years = np.asarray(problem.years)
+        self.y0, ny = int(years[0]), len(years)
+        lo: list[float] = []
+        hi: list[float] = []
 
-    def add(self, cols: np.ndarray, vals: np.ndarray, lo: float, hi: float) -> None:
-        k = len(self.lo)
-        self.r.append(np.full(len(cols), k, dtype=np.int64))
-        self.c.append(np.asarray(cols, dtype=np.int64))
-        self.v.append(np.asarray(vals, dtype=np.float64))
-        self.lo.append(lo)
-        self.hi.append(hi)
+        def new_rows(lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
+            start = len(lo)
+            lo.extend(np.asarray(lows, dtype=float).tolist())
+            hi.extend(np.asarray(highs, dtype=float).tolist())
+            return np.arange(start, len(lo))
 
-    def add_many(
-        self,
-        row_ids: np.ndarray,
-        cols: np.ndarray,
-        vals: np.ndarray,
-        lo: np.ndarray,
-        hi: np.ndarray,
-    ) -> None:
-        """Add rows given in COO form with local row ids 0..len(lo)-1."""
-        base = len(self.lo)
-        self.r.append(np.asarray(row_ids, dtype=np.int64) + base)
-        self.c.append(np.asarray(cols, dtype=np.int64))
-        self.v.append(np.asarray(vals, dtype=np.float64))
-        self.lo.extend(np.asarray(lo, dtype=float).tolist())
-        self.hi.extend(np.asarray(hi, dtype=float).tolist())
+        # One move per firm (mandatory: exactly one, options end at the deadline).
+        firms_with = np.unique(self.firm)
+        mand = problem.firms["mandatory"].to_numpy() & problem.planned
+        self.missing_mandatory = np.setdiff1d(np.flatnonzero(mand), firms_with)
+        self.firm_row = np.full(len(problem.firms), -1, dtype=np.int64)
+        self.firm_row[firms_with] = new_rows(
+            mand[firms_with].astype(float), np.ones(len(firms_with))
+        )
+
+        # Quota windows (a soft minimum gets a shortfall column).
+        n, before = problem.n_slated, problem.n_moved_before
+        self.quota_rows: list[tuple[int, int]] = []  # (by_year, row)
+        self.aux_cost: list[float] = []
+        self.aux_upper: list[float] = []
+        self.aux_entries: list[tuple[int, int, float]] = []  # (aux col, row, value)
+        pen = sc.rules.quota_shortfall_vnd_per_firm / SCALE
+        for q in sc.quota:
+            lo_q, hi_q = q.min_count(n) - before, q.max_count(n) - before
+            if sc.rules.soft_quota and lo_q > 0:
+                r_min = new_rows(np.array([lo_q]), np.array([np.inf]))[0]
+                self.quota_rows.append((q.by_year, r_min))
+                self._aux(pen, float(lo_q), [(r_min, 1.0)])
+                self.quota_rows.append(
+                    (q.by_year, new_rows(np.array([-np.inf]), np.array([hi_q]))[0])
+                )
+            else:
+                self.quota_rows.append((q.by_year, new_rows(np.array([lo_q]), np.array([hi_q]))[0]))
+
+        # Site land by year: rows at each site's breakpoints.
+        self.cap_rows: list[tuple[int, int, int]] = []  # (site, breakpoint offset, row)
+        for s in range(len(problem.sites)):
+            for k in capacity_breakpoints(problem.capacity_m2[s]):
+                r = new_rows(np.array([-np.inf]), np.array([float(problem.capacity_m2[s, k])]))[0]
+                self.cap_rows.append((s, int(k), r))
+
+        lim = sc.limits
+        self.moves_row = (
+            new_rows(np.full(ny, -np.inf), np.full(ny, float(lim.max_moves_per_year)))
+            if lim.max_moves_per_year is not None
+            else None
+        )
+        self.budget_row = (
+            new_rows(np.full(ny, -np.inf), np.full(ny, lim.budget_vnd_per_year / SCALE))
+            if lim.budget_vnd_per_year is not None
+            else None
+        )
+
+        # Supply groups: Σ_t x[f,s,t] − u[g,s] ≤ 0 and m[g] − Σ x ≤ 0; cost w·(Σ u − m).
+        self.group_row: dict[tuple[int, int], int] = {}
+        self.group_m_row = np.full(len(problem.firms), -1, dtype=np.int64)
+        w = spec.split_weight * sc.costs.supply_split_vnd / SCALE
+        self.split_aux: list[tuple[int, float]] = []
+        if w:
+            for _g, members in problem.supply_groups().items():
+                in_g = np.flatnonzero(np.isin(self.firm, members))
+                if len(in_g) == 0:
+                    continue
+                r_m = new_rows(np.array([-np.inf]), np.array([0.0]))[0]
+                self.group_m_row[members] = r_m
+                col_m = self._aux(-w, 1.0, [(r_m, 1.0)])
+                self.split_aux.append((col_m, -1.0))
+                for s in np.unique(self.site[in_g]):
+                    col_u = len(self.aux_cost)
+                    self.aux_cost.append(w)
+                    self.aux_upper.append(1.0)
+                    self.split_aux.append((col_u, 1.0))
+                    for f in np.unique(self.firm[in_g][self.site[in_g] == s]):
+                        r = new_rows(np.array([-np.inf]), np.array([0.0]))[0]
+                        self.group_row[(int(f), int(s))] = r
+                        self.aux_entries.append((col_u, r, -1.0))
+
+        self.extra_rows = []
+        for _coef, sw, rhs in spec.extra_le:
+            r = new_rows(np.array([-np.inf]), np.array([rhs / SCALE]))[0]
+            self.extra_rows.append(r)
+            if sw:
+                ws = sw * sc.costs.supply_split_vnd / SCALE
+                for col, sign in self.split_aux:
+                    self.aux_entries.append((col, r, ws * sign))
+        self.row_lo = np.array(lo)
+        self.row_hi = np.array(hi)
+
+    def _aux(self, cost: float, upper: float, entries: list[tuple[int, float]]) -> int:
+        col = len(self.aux_cost)
+        self.aux_cost.append(cost)
+        self.aux_upper.append(upper)
+        for r, v in entries:
+            self.aux_entries.append((col, r, v))
+        return col
+
+    def entries(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """COO entries (local column index, row, value) of option columns ``cols``."""
+        c_out, r_out, v_out = [], [], []
+        idx = np.arange(len(cols))
+        f, s, y = self.firm[cols], self.site[cols], self.year[cols]
+
+        def put(mask: np.ndarray, rows: np.ndarray | int, vals: np.ndarray | float) -> None:
+            c_out.append(idx[mask])
+            r_out.append(
+                np.broadcast_to(rows, idx.shape)[mask]
+                if np.ndim(rows)
+                else np.full(int(mask.sum()), rows)
+            )
+            v_out.append(np.broadcast_to(vals, idx.shape)[mask].astype(float))
+
+        everyone = np.ones(len(cols), dtype=bool)
+        put(everyone, self.firm_row[f], 1.0)
+        for by_year, r in self.quota_rows:
+            put(y <= by_year, r, 1.0)
+        for site, k, r in self.cap_rows:
+            put((s == site) & (y <= self.y0 + k), r, self.area[cols])
+        if self.moves_row is not None:
+            put(everyone, self.moves_row[y - self.y0], 1.0)
+        if self.budget_row is not None:
+            put(everyone, self.budget_row[y - self.y0], self.support[cols])
+        if self.group_row:
+            g_rows = np.array(
+                [self.group_row.get((int(a), int(b)), -1) for a, b in zip(f, s, strict=True)]
+            )
+            put(g_rows >= 0, g_rows, 1.0)
+            m_rows = self.group_m_row[f]
+            put(m_rows >= 0, m_rows, -1.0)
+        for extra, r in zip(self.extra, self.extra_rows, strict=True):
+            put(everyone, r, extra[cols])
+        return np.concatenate(c_out), np.concatenate(r_out), np.concatenate(v_out)
+
+    def reduced_costs(self, cols: np.ndarray, duals: np.ndarray) -> np.ndarray:
+        """``c − Aᵀy`` of option columns ``cols`` (LP units), in chunks to bound memory."""
+        out = np.empty(len(cols))
+        for a in range(0, len(cols), 400_000):
+            part = cols[a : a + 400_000]
+            c, r, v = self.entries(part)
+            out[a : a + len(part)] = self.cost[part] - np.bincount(
+                c, weights=v * duals[r], minlength=len(part)
+            )
+        return out
+
+
+def _initial_columns(lay: _Layout, hint: np.ndarray | None) -> np.ndarray:
+    """A few cheap columns per firm, every year represented, plus the hint's."""
+    order = np.lexsort((lay.cost, lay.firm))
+    f_sorted = lay.firm[order]
+    first = np.r_[0, np.flatnonzero(np.diff(f_sorted)) + 1]
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+    chosen = order[rank < START_PER_FIRM]
+    # The cheapest option of each firm in each year keeps early quotas reachable.
+    key = lay.firm.astype(np.int64) * 10_000 + (lay.year - lay.y0)
+    order_y = np.lexsort((lay.cost, key))
+    k_sorted = key[order_y]
+    first_y = order_y[np.r_[0, np.flatnonzero(np.diff(k_sorted)) + 1]]
+    cols = np.union1d(chosen, first_y)
+    if hint is not None and len(hint):
+        cols = np.union1d(cols, hint)
+    return cols
 
 
 def solve_relaxation(
-    problem: Problem, spec: ModelSpec | None = None, time_limit_s: float = 60.0, threads: int = 1
+    problem: Problem,
+    spec: ModelSpec | None = None,
+    time_limit_s: float = 60.0,
+    threads: int = 1,
+    hint_rows: np.ndarray | None = None,
 ) -> Relaxation:
-    """Solve the LP relaxation of the model described by ``spec``.
+    """Solve the LP relaxation of the model described by ``spec`` by column generation.
 
     Parameters
     ----------
     problem : Problem
     spec : ModelSpec, optional
-        Option subset, objective coefficients and extra rows (fixes and assumptions are
-        ignored).
+        Option subset, objective coefficients and extra rows (fixes are ignored).
     time_limit_s : float
-        HiGHS time limit.
+        Overall time limit.
     threads : int
         HiGHS threads.
+    hint_rows : numpy.ndarray, optional
+        Option rows of a known plan (their columns start in the LP).
 
     Returns
     -------
     Relaxation
     """
+    t0 = time.monotonic()
     spec = spec or ModelSpec()
     opts = problem.options
     rows_sel = np.arange(len(opts)) if spec.option_rows is None else np.asarray(spec.option_rows)
-    coef_all = opts["weighted_vnd"].to_numpy() if spec.coefficients is None else spec.coefficients
-    firm = opts["firm"].to_numpy()[rows_sel]
-    site = opts["site"].to_numpy()[rows_sel]
-    year = opts["year"].to_numpy()[rows_sel]
-    area = opts["area_m2"].to_numpy()[rows_sel]
+    lay = _Layout(problem, spec, rows_sel)
     n = len(rows_sel)
-    cost = [np.asarray(coef_all, dtype=float)[rows_sel] / SCALE]
-    upper = [np.ones(n)]
-    R = _Rows()
-    ncol = n
+    zeros = np.zeros(n)
+    if len(lay.missing_mandatory):
+        return Relaxation("infeasible", float("nan"), zeros, zeros, rows_sel, 0.0)
+    hint_local = None
+    if hint_rows is not None and len(hint_rows):
+        pos = np.searchsorted(rows_sel, hint_rows)
+        ok = (pos < n) & (rows_sel[np.minimum(pos, n - 1)] == hint_rows)
+        hint_local = pos[ok]
+    in_lp = np.zeros(n, dtype=bool)
+    cols = _initial_columns(lay, hint_local) if n > FULL_LP_COLUMNS else np.arange(n)
+    in_lp[cols] = True
 
-    # One move per firm; mandatory firms exactly one (options end at the deadline).
-    firms = problem.firms
-    mand = firms["mandatory"].to_numpy() & problem.planned
-    uniq, inv = np.unique(firm, return_inverse=True)
-    R.add_many(inv, np.arange(n), np.ones(n), mand[uniq].astype(float), np.ones(len(uniq)))
-    missing = np.setdiff1d(np.flatnonzero(mand), uniq)
-    if len(missing):
-        return Relaxation("infeasible", float("nan"), rows_sel, np.zeros(n), np.zeros(n), 0.0)
+    h = _new_highs()
+    h.setOptionValue("threads", int(threads))
+    h.setOptionValue("random_seed", 0)
+    n_aux = len(lay.aux_cost)
+    # Rows first, then the auxiliary columns (shortfall, groups), then option columns.
+    h.addRows(
+        len(lay.row_lo),
+        lay.row_lo,
+        lay.row_hi,
+        0,
+        np.zeros(0, dtype=np.int32),
+        np.zeros(0, dtype=np.int32),
+        np.zeros(0),
+    )
+    if n_aux:
+        _add_columns(
+            h,
+            np.array(lay.aux_cost),
+            np.array(lay.aux_upper),
+            np.array([c for c, _, _ in lay.aux_entries], dtype=np.int64),
+            np.array([r for _, r, _ in lay.aux_entries], dtype=np.int64),
+            np.array([v for _, _, v in lay.aux_entries]),
+            n_aux,
+        )
+    order = list(cols)  # LP column position → option index (after the aux columns)
+    c, r, v = lay.entries(cols)
+    _add_columns(h, lay.cost[cols], np.ones(len(cols)), c, r, v, len(cols))
 
-    # Quota windows.
-    nslated, before = problem.n_slated, problem.n_moved_before
-    pen = problem.scenario.rules.quota_shortfall_vnd_per_firm / SCALE
-    for q in problem.scenario.quota:
-        cols = np.flatnonzero(year <= q.by_year)
-        lo, hi = q.min_count(nslated) - before, q.max_count(nslated) - before
-        if problem.scenario.rules.soft_quota and lo > 0:
-            R.add(np.append(cols, ncol), np.ones(len(cols) + 1), lo, np.inf)
-            cost.append(np.array([pen]))
-            upper.append(np.array([float(lo)]))
-            ncol += 1
-            R.add(cols, np.ones(len(cols)), -np.inf, hi)
-        else:
-            R.add(cols, np.ones(len(cols)), lo, hi)
+    rounds = 0
+    while True:
+        remaining = time_limit_s - (time.monotonic() - t0)
+        if remaining <= 0:
+            return Relaxation(
+                "unknown", float("nan"), zeros, zeros, rows_sel, time.monotonic() - t0, rounds
+            )
+        h.setOptionValue("time_limit", float(max(remaining, 0.1)))
+        h.run()
+        st = h.getModelStatus()
+        if st != highspy.HighsModelStatus.kOptimal:
+            if st == highspy.HighsModelStatus.kInfeasible and in_lp.all():
+                return Relaxation(
+                    "infeasible",
+                    float("nan"),
+                    zeros,
+                    zeros,
+                    rows_sel,
+                    time.monotonic() - t0,
+                    rounds,
+                )
+            if st != highspy.HighsModelStatus.kInfeasible:
+                log.info("LP relaxation stopped: %s", h.modelStatusToString(st))
+                return Relaxation(
+                    "unknown", float("nan"), zeros, zeros, rows_sel, time.monotonic() - t0, rounds
+                )
+            # The restricted LP is infeasible: add every column and solve once more.
+            rest = np.flatnonzero(~in_lp)
+            c, r, v = lay.entries(rest)
+            _add_columns(h, lay.cost[rest], np.ones(len(rest)), c, r, v, len(rest))
+            order.extend(rest.tolist())
+            in_lp[rest] = True
+            rounds += 1
+            continue
+        sol = h.getSolution()
+        duals = np.asarray(sol.row_dual)
+        rc_all = lay.reduced_costs(np.arange(n), duals)
+        cand = np.flatnonzero(~in_lp & (rc_all < -1e-7 * max(1.0, np.abs(lay.cost).max())))
+        if len(cand) == 0:
+            break
+        # The most negative few per firm.
+        cand = cand[np.lexsort((rc_all[cand], lay.firm[cand]))]
+        f_sorted = lay.firm[cand]
+        first = np.r_[0, np.flatnonzero(np.diff(f_sorted)) + 1]
+        rank = np.arange(len(cand)) - np.repeat(first, np.diff(np.r_[first, len(cand)]))
+        add = cand[rank < ADD_PER_FIRM]
+        c, r, v = lay.entries(add)
+        _add_columns(h, lay.cost[add], np.ones(len(add)), c, r, v, len(add))
+        order.extend(add.tolist())
+        in_lp[add] = True
+        rounds += 1
+    col_val = np.asarray(sol.col_value)[n_aux:]
+    value = np.zeros(n)
+    value[np.asarray(order, dtype=np.int64)] = col_val
+    obj = float(h.getInfo().objective_function_value)
+    return Relaxation(
+        "optimal", obj * SCALE, value, rc_all * SCALE, rows_sel, time.monotonic() - t0, rounds
+    )
 
-    # Site land by year.
-    start = problem.years[0]
-    for s in np.unique(site):
-        cap = problem.capacity_m2[s]
-        on = np.flatnonzero(site == s)
-        for k in capacity_breakpoints(cap):
-            cols = on[year[on] <= start + k]
-            if len(cols) and area[cols].sum() > cap[k]:
-                R.add(cols, area[cols], -np.inf, float(cap[k]))
 
-    # Yearly limits.
-    lim = problem.scenario.limits
-    support = opts["support_vnd"].to_numpy()[rows_sel]
-    for y in problem.years:
-        cols = np.flatnonzero(year == y)
-        if lim.max_moves_per_year is not None and len(cols) > lim.max_moves_per_year:
-            R.add(cols, np.ones(len(cols)), -np.inf, lim.max_moves_per_year)
-        if lim.budget_vnd_per_year is not None and support[cols].sum() > lim.budget_vnd_per_year:
-            R.add(cols, support[cols] / SCALE, -np.inf, lim.budget_vnd_per_year / SCALE)
-
-    # Supply groups: Σ_t x[f,s,t] ≤ u[g,s]; m[g] ≤ Σ x; cost w·(Σ u − m).
-    w_split = spec.split_weight * problem.scenario.costs.supply_split_vnd / SCALE
-    split_cols: list[tuple[int, float]] = []
-    if w_split:
-        for _g, members in problem.supply_groups().items():
-            in_g = np.flatnonzero(np.isin(firm, members))
-            if len(in_g) == 0:
-                continue
-            m_col = ncol
-            ncol += 1
-            cost.append(np.array([-w_split]))
-            upper.append(np.ones(1))
-            split_cols.append((m_col, -1.0))
-            R.add(np.append(in_g, m_col), np.append(-np.ones(len(in_g)), 1.0), -np.inf, 0.0)
-            for s in np.unique(site[in_g]):
-                u_col = ncol
-                ncol += 1
-                cost.append(np.array([w_split]))
-                upper.append(np.ones(1))
-                split_cols.append((u_col, 1.0))
-                at = in_g[site[in_g] == s]
-                for f in np.unique(firm[at]):
-                    cols = at[firm[at] == f]
-                    R.add(np.append(cols, u_col), np.append(np.ones(len(cols)), -1.0), -np.inf, 0.0)
-
-    for coef, sw, rhs in spec.extra_le:
-        vals = np.asarray(coef, dtype=float)[rows_sel] / SCALE
-        cols = np.arange(n)
-        if sw and split_cols:
-            extra = sw * problem.scenario.costs.supply_split_vnd / SCALE
-            cols = np.append(cols, [c for c, _ in split_cols])
-            vals = np.append(vals, [extra * sgn for _, sgn in split_cols])
-        R.add(cols, vals, -np.inf, rhs / SCALE)
-
-    return _run_highs(
-        rows_sel, n, np.concatenate(cost), np.concatenate(upper), R, ncol, time_limit_s, threads
+def _add_columns(
+    h: highspy.Highs,
+    cost: np.ndarray,
+    upper: np.ndarray,
+    c: np.ndarray,
+    r: np.ndarray,
+    v: np.ndarray,
+    ncols: int,
+) -> None:
+    """Add columns given in COO form (local column index, row, value)."""
+    order = np.lexsort((r, c))
+    c, r, v = c[order], r[order], v[order]
+    start = np.zeros(ncols + 1, dtype=np.int64)
+    np.add.at(start, c + 1, 1)
+    start = np.cumsum(start)[:-1]
+    h.addCols(
+        ncols,
+        np.asarray(cost, dtype=float),
+        np.zeros(ncols),
+        np.asarray(upper, dtype=float),
+        len(v),
+        start.astype(np.int32),
+        r.astype(np.int32),
+        v.astype(float),
     )
 
 
@@ -223,61 +424,9 @@ def _new_highs() -> highspy.Highs:
             os.close(saved)
         _BANNER_SHOWN = True
     h.setOptionValue("output_flag", False)
+    # HiGHS keeps one global thread pool per process; a different thread count needs a reset.
+    highspy.Highs.resetGlobalScheduler(True)
     return h
 
 
 _BANNER_SHOWN = False
-
-
-def _run_highs(
-    rows_sel: np.ndarray,
-    n: int,
-    cost: np.ndarray,
-    upper: np.ndarray,
-    R: _Rows,
-    ncol: int,
-    time_limit_s: float,
-    threads: int,
-) -> Relaxation:
-    r = np.concatenate(R.r) if R.r else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(R.c) if R.c else np.zeros(0, dtype=np.int64)
-    v = np.concatenate(R.v) if R.v else np.zeros(0)
-    order = np.lexsort((r, c))  # column-wise
-    c, r, v = c[order], r[order], v[order]
-    start = np.zeros(ncol + 1, dtype=np.int64)
-    np.add.at(start, c + 1, 1)
-    start = np.cumsum(start)
-
-    lp = highspy.HighsLp()
-    lp.num_col_ = ncol
-    lp.num_row_ = len(R.lo)
-    lp.col_cost_ = cost
-    lp.col_lower_ = np.zeros(ncol)
-    lp.col_upper_ = upper
-    lp.row_lower_ = np.array(R.lo, dtype=float)
-    lp.row_upper_ = np.array(R.hi, dtype=float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = start.astype(np.int32)
-    lp.a_matrix_.index_ = r.astype(np.int32)
-    lp.a_matrix_.value_ = v
-    h = _new_highs()
-    h.setOptionValue("time_limit", float(max(time_limit_s, 0.1)))
-    # HiGHS keeps one global thread pool per process; a different thread count needs a reset.
-    highspy.Highs.resetGlobalScheduler(True)
-    h.setOptionValue("threads", int(threads))
-    h.setOptionValue("random_seed", 0)
-    h.passModel(lp)
-    h.run()
-    st = h.getModelStatus()
-    secs = float(h.getRunTime())
-    if st == highspy.HighsModelStatus.kInfeasible:
-        return Relaxation("infeasible", float("nan"), rows_sel, np.zeros(n), np.zeros(n), secs)
-    if st != highspy.HighsModelStatus.kOptimal:
-        log.info("LP relaxation stopped: %s", h.modelStatusToString(st))
-        return Relaxation("unknown", float("nan"), rows_sel, np.zeros(n), np.zeros(n), secs)
-    sol = h.getSolution()
-    info = h.getInfo()
-    obj = float(info.objective_function_value)
-    col_val = np.asarray(sol.col_value)[:n]
-    rc = np.asarray(sol.col_dual)[:n] * SCALE
-    return Relaxation("optimal", obj * SCALE, rows_sel, col_val, rc, secs)

@@ -224,16 +224,18 @@ def rows_feasible(problem: Problem, rows: np.ndarray, spec: ModelSpec) -> bool:
 class _Tracker(cp_model.CpSolverSolutionCallback):
     """Records CP-SAT's improving plans, stops at the gap target, reports progress."""
 
-    def __init__(self, run: _Run, lb: float) -> None:
+    def __init__(self, run: _Run, lb: float, report: bool = True) -> None:
         super().__init__()
         self.run = run
         self.lb = lb
+        self.report = report
 
     def on_solution_callback(self) -> None:
         obj = self.objective_value
-        bound = max(self.best_objective_bound, self.lb)
-        self.run.event(obj, bound, "cp-sat")
-        if gap_of(obj, bound) <= self.run.params.relative_gap:
+        # A neighbourhood's own bound is not a bound on the whole problem.
+        bound = max(self.best_objective_bound, self.lb) if self.report else self.lb
+        self.run.event(obj, bound if bound > -float("inf") else None, "cp-sat")
+        if bound > -float("inf") and gap_of(obj, bound) <= self.run.params.relative_gap:
             self.stop_search()
 
 
@@ -277,6 +279,84 @@ class _Run:
             raise Interrupted(self.token.requested)
 
 
+#: Options per firm (lowest reduced cost first) in the restricted CP-SAT neighbourhood.
+NEIGHBOURHOOD_PER_FIRM = 4
+#: Most variables the exact (reduced-cost-fixed) CP-SAT model may have.
+MAX_EXACT_VARIABLES = 400_000
+
+
+def _lowest_per_firm(problem: Problem, rows: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` rows with the lowest score for each firm."""
+    firm = problem.options["firm"].to_numpy()[rows]
+    order = np.lexsort((score, firm))
+    f_sorted = firm[order]
+    first = np.r_[0, np.flatnonzero(np.diff(f_sorted)) + 1]
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+    return rows[order[rank < k]]
+
+
+def _cp_sat(
+    problem: Problem,
+    spec: ModelSpec,
+    keep: np.ndarray | None,
+    hint: np.ndarray | None,
+    run: _Run,
+    lb: float,
+    seconds: float,
+    det_share: float,
+    stats: dict[str, Any],
+    exact: bool,
+) -> tuple[int, np.ndarray | None, int | None, float | None]:
+    """Solve CP-SAT on the ``keep`` rows; returns (cp status, rows, objective, bound)."""
+    params = run.params
+    sub = ModelSpec(
+        option_rows=keep,
+        coefficients=spec.coefficients,
+        split_weight=spec.split_weight,
+        extra_le=spec.extra_le,
+        fix=spec.fix,
+    )
+    bm = build_model(problem, sub)
+    if hint is not None:
+        _add_hint(problem, bm, hint)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = params.workers
+    p.random_seed = params.seed
+    p.relative_gap_limit = params.relative_gap
+    p.linearization_level = 2
+    if params.deterministic_time_s is not None:
+        p.max_deterministic_time = params.deterministic_time_s * det_share
+        p.max_time_in_seconds = 10 * params.time_limit_s
+    else:
+        p.max_time_in_seconds = max(0.5, seconds)
+    tracker = _Tracker(run, lb if exact else -float("inf"), report=exact)
+    run.token.attach(solver)
+    try:
+        code = solver.solve(bm.model, tracker)
+    finally:
+        run.token.attach(None)
+    stats["exact" if exact else "neighbourhood"] = {
+        "status": solver.status_name(code),
+        "variables": len(bm.x),
+        "constraints": len(bm.model.proto.constraints),
+        "wall_time_s": round(solver.wall_time, 3),
+        "deterministic_time": round(solver.deterministic_time, 3),
+        "objective": solver.objective_value
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        else None,
+        "bound": solver.best_objective_bound
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        else None,
+    }
+    run.check_stop()
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return code, None, None, None
+    chosen = solver.boolean_values(bm.x).to_numpy(dtype=bool)
+    rows = np.array(sorted(bm.x.index[chosen]), dtype=np.int64)
+    return code, rows, int(round(solver.objective_value)), float(solver.best_objective_bound)
+
+
 def _solve_stage(
     problem: Problem,
     spec: ModelSpec,
@@ -293,107 +373,104 @@ def _solve_stage(
     lb = -float("inf")
     best_rows: np.ndarray | None = None
     ub: int | None = None
-    keep: np.ndarray | None = None
 
-    def consider(rows: np.ndarray, source: str) -> None:
+    def consider(rows: np.ndarray | None, source: str) -> None:
         nonlocal best_rows, ub
-        if rows_feasible(problem, rows, spec):
+        if rows is not None and rows_feasible(problem, rows, spec):
             val = rows_objective(problem, rows, spec)
             if ub is None or val < ub:
                 best_rows, ub = rows, val
                 run.event(val, None, source)
 
-    if not spec.fix:  # fixed moves (tests, what-ifs) go straight to the exact model
-        # 0. A first plan in a second: the greedy alone (or the previous stage's plan).
-        if hint is not None:
-            consider(hint, "hint")
-        consider(greedy_plan(problem), "greedy")
-        run.check_stop()
+    def done() -> bool:
+        return ub is not None and lb > -float("inf") and gap_of(ub, lb) <= params.relative_gap
 
-        # 1. LP relaxation: bound, reduced costs, fractional plan.
-        lp_limit = max(1.0, 0.5 * stage_budget) if params.deterministic_time_s is None else 3600.0
-        rel = solve_relaxation(problem, spec, time_limit_s=lp_limit, threads=1)
-        stats.update(lp_status=rel.status, lp_seconds=round(rel.seconds, 3))
-        run.check_stop()
-        if rel.status == "infeasible":
-            stats["infeasible_by"] = "lp"
+    if spec.fix:  # fixed moves (tests, what-ifs) go straight to the exact model
+        code, rows, obj, bound = _cp_sat(
+            problem, spec, None, None, run, lb, stage_end - run.elapsed(), time_share, stats, True
+        )
+        if code == cp_model.INFEASIBLE:
             return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
-        if rel.status == "optimal":
-            lb = rel.bound - 1e-7 * abs(rel.bound) - 1.0
-            stats["lp_bound"] = rel.bound
-            run.event(ub, lb, "lp")
-            # 2. The greedy again, guided by the fractional plan.
-            lp_full = np.zeros(n_all)
-            lp_full[rel.rows] = rel.value
-            consider(greedy_plan(problem, lp_full), "greedy-lp")
-        stats["greedy_objective"] = ub
-        if ub is not None and lb > -float("inf") and gap_of(ub, lb) <= params.relative_gap:
-            assert best_rows is not None
-            return Status.FEASIBLE, best_rows, ub, lb
-        run.check_stop()
+        if rows is None:
+            return Status.UNKNOWN, np.zeros(0, dtype=np.int64), None, None
+        assert obj is not None and bound is not None
+        st = Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE
+        return st, rows, obj, (float(obj) if st == Status.OPTIMAL else bound)
 
-        # 3. Reduced-cost fixing against the best plan so far.
-        if ub is not None and best_rows is not None and rel.status == "optimal":
+    # 0. A first plan in a second: the greedy alone (or the previous stage's plan).
+    consider(hint, "hint")
+    consider(greedy_plan(problem), "greedy")
+    run.check_stop()
+
+    # 1. LP relaxation (column generation): bound, reduced costs, fractional plan.
+    lp_limit = max(1.0, 0.5 * stage_budget) if params.deterministic_time_s is None else 3600.0
+    rel = solve_relaxation(problem, spec, time_limit_s=lp_limit, threads=1, hint_rows=best_rows)
+    stats.update(lp_status=rel.status, lp_seconds=round(rel.seconds, 3), lp_rounds=rel.rounds)
+    run.check_stop()
+    if rel.status == "infeasible":
+        stats["infeasible_by"] = "lp"
+        return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
+    if rel.status == "optimal":
+        lb = rel.bound - 1e-7 * abs(rel.bound) - 1.0
+        stats["lp_bound"] = rel.bound
+        run.event(ub, lb, "lp")
+        # 2. The greedy again, guided by the fractional plan.
+        consider(greedy_plan(problem, rel.value), "greedy-lp")
+    stats["greedy_objective"] = ub
+    run.check_stop()
+
+    # 3. CP-SAT on a neighbourhood: the few best moves of each firm by reduced cost, the
+    #    LP's moves and the best plan's. Improves the plan; its bound is not global.
+    if not done() and rel.status == "optimal":
+        near = _lowest_per_firm(problem, rel.rows, rel.reduced_cost, NEIGHBOURHOOD_PER_FIRM)
+        near = np.union1d(near, rel.rows[rel.value > 1e-6])
+        if best_rows is not None:
+            near = np.union1d(near, best_rows)
+        secs = 0.5 * (stage_end - run.elapsed())
+        code, rows, obj, _ = _cp_sat(
+            problem, spec, near, best_rows, run, lb, secs, 0.5 * time_share, stats, False
+        )
+        consider(rows, "cp-sat")
+
+    # 4. Exact CP-SAT after reduced-cost fixing against the best plan: its bound is global.
+    if not done() and best_rows is not None and ub is not None:
+        keep = None
+        if rel.status == "optimal":
             slack = (ub - lb) + 1e-6 * abs(ub) + 1000.0
             keep = np.union1d(rel.rows[rel.reduced_cost <= slack], best_rows)
-    stats["options_kept"] = int(n_all if keep is None else len(keep))
-    sub = ModelSpec(
-        option_rows=keep,
-        coefficients=spec.coefficients,
-        split_weight=spec.split_weight,
-        extra_le=spec.extra_le,
-        fix=spec.fix,
-    )
+        n_keep = n_all if keep is None else len(keep)
+        stats["options_kept"] = int(n_keep)
+        secs = stage_end - run.elapsed()
+        if n_keep <= MAX_EXACT_VARIABLES and secs > 0.5:
+            code, rows, obj, bound = _cp_sat(
+                problem, spec, keep, best_rows, run, lb, secs, 0.5 * time_share, stats, True
+            )
+            consider(rows, "cp-sat")
+            if code == cp_model.OPTIMAL and obj is not None and ub is not None and obj <= ub:
+                # Optimal on the kept moves is optimal overall: dropped ones cannot beat UB.
+                lb = max(lb, float(ub))
+            elif bound is not None:
+                lb = max(lb, bound)
+    elif not done() and best_rows is None:
+        # No plan yet: the exact model on every move decides.
+        code, rows, obj, bound = _cp_sat(
+            problem, spec, None, None, run, lb, stage_end - run.elapsed(), time_share, stats, True
+        )
+        if code == cp_model.INFEASIBLE:
+            stats["infeasible_by"] = "cp-sat"
+            return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
+        consider(rows, "cp-sat")
+        if code == cp_model.OPTIMAL and ub is not None:
+            lb = max(lb, float(ub))
+        elif bound is not None:
+            lb = max(lb, bound)
 
-    # 4. CP-SAT on the kept moves, hinted with the best plan.
-    bm = build_model(problem, sub)
-    if best_rows is not None:
-        _add_hint(problem, bm, best_rows)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = params.workers
-    p.random_seed = params.seed
-    p.relative_gap_limit = params.relative_gap
-    p.linearization_level = 2
-    if params.deterministic_time_s is not None:
-        p.max_deterministic_time = params.deterministic_time_s * time_share
-        p.max_time_in_seconds = 10 * params.time_limit_s
-    else:
-        p.max_time_in_seconds = max(0.5, stage_end - run.elapsed())
-    tracker = _Tracker(run, lb)
-    run.token.attach(solver)
-    try:
-        code = solver.solve(bm.model, tracker)
-    finally:
-        run.token.attach(None)
-    stats["cp_sat"] = {
-        "status": solver.status_name(code),
-        "variables": len(bm.x),
-        "constraints": len(bm.model.proto.constraints),
-        "wall_time_s": round(solver.wall_time, 3),
-        "deterministic_time": round(solver.deterministic_time, 3),
-    }
-    run.check_stop()
-    status = _STATUS[code]
-    if status in (Status.OPTIMAL, Status.FEASIBLE):
-        chosen = solver.boolean_values(bm.x).to_numpy(dtype=bool)
-        rows = np.array(sorted(bm.x.index[chosen]), dtype=np.int64)
-        obj = int(round(solver.objective_value))
-        bound = max(float(solver.best_objective_bound), lb)
-        if ub is not None and best_rows is not None and ub < obj:
-            rows, obj = best_rows, ub
-        if status == Status.OPTIMAL:
-            # Optimal on the kept moves is optimal overall: the dropped ones cannot beat UB.
-            bound = float(obj)
-        run.event(obj, bound, "cp-sat")
-        return (Status.OPTIMAL if gap_of(obj, bound) <= 0 else Status.FEASIBLE), rows, obj, bound
-    if status == Status.INFEASIBLE and keep is None:
-        stats["infeasible_by"] = "cp-sat"
-        return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
     bound_out = lb if lb > -float("inf") else None
-    if best_rows is not None:
-        return Status.FEASIBLE, best_rows, ub, bound_out
-    return Status.UNKNOWN, np.zeros(0, dtype=np.int64), None, bound_out
+    if best_rows is None or ub is None:
+        return Status.UNKNOWN, np.zeros(0, dtype=np.int64), None, bound_out
+    run.event(ub, bound_out, "final")
+    st = Status.OPTIMAL if bound_out is not None and gap_of(ub, bound_out) <= 0 else Status.FEASIBLE
+    return st, best_rows, ub, bound_out
 
 
 def _add_hint(problem: Problem, bm: BuiltModel, rows: np.ndarray) -> None:

@@ -197,6 +197,32 @@ def plan_workspace(
     check_destination(Path(out), opts.force)
     ws = read_workspace(Path(workspace))
     sc = effective_scenario(ws, opts)
+    return plan_scenario(ws, sc, Path(out), opts, on_progress, token)
+
+
+def plan_scenario(
+    ws: Workspace,
+    sc: Scenario,
+    out: Path,
+    opts: PlanOptions | None = None,
+    on_progress: Callable[[Mapping[str, Any]], None] | None = None,
+    token: StopToken | None = None,
+) -> RunOutcome:
+    """Plan an already-read workspace under a given scenario and write the run folder ``out``.
+
+    :func:`plan_workspace` reads the workspace and applies the command-line settings, then
+    calls this; a sweep reads the workspace once and calls this once per scenario (in a
+    worker process, with ``sc`` fully merged). ``opts`` only supplies ``force``,
+    ``render_map`` and ``lang`` here: its solver settings and overrides are not applied
+    again.
+
+    Raises
+    ------
+    InputError, InfeasibleError, models.solve.Interrupted
+        As :func:`plan_workspace`.
+    """
+    opts = opts or PlanOptions()
+    check_destination(Path(out), opts.force)
     problem = to_problem(ws, sc)
     params = solve_params(sc)
 
