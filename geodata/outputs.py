@@ -47,35 +47,55 @@ def _neutral_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def check_destination(out: Path, force: bool) -> None:
-    """Refuse an existing output folder unless ``force`` (exit 2, nothing touched)."""
-    if out.exists() and not force:
-        raise InputError(
-            [
-                InputIssue(
-                    str(out),
-                    None,
-                    None,
-                    None,
-                    "the output folder exists; pass --force to replace it",
-                )
-            ],
-            summary="refusing to overwrite",
-        )
-    if out.exists() and not out.is_dir():
-        raise InputError(
-            [InputIssue(str(out), None, None, None, "exists and is not a folder")],
-            summary="bad output path",
-        )
+    """Refuse an output path that cannot safely become the run folder (exit 2, nothing touched).
+
+    An existing folder is replaced only with ``force``, and only if it is empty or a previous
+    run folder (it holds ``summary.json``): ``--force`` must never delete a workspace, a home
+    folder or the current folder because of a mistyped ``--out``.
+    """
+    out = Path(out)
+
+    def refuse(message: str, summary: str = "bad output path") -> None:
+        raise InputError([InputIssue(str(out), None, None, None, message)], summary=summary)
+
+    if not out.exists():
+        if out.is_symlink():
+            refuse("is a dangling symbolic link; remove it or choose another --out")
+        return
+    if not out.is_dir():
+        refuse("exists and is not a folder; choose another --out")
+    if not force:
+        refuse("the output folder exists; pass --force to replace it", "refusing to overwrite")
+    resolved = out.resolve()
+    cwd = Path.cwd().resolve()
+    if resolved in {Path(resolved.anchor), Path.home().resolve(), cwd} or resolved in cwd.parents:
+        refuse("refusing to replace this folder (the root, home, the current folder or one of "
+               "its parents)")
+    if any(resolved.iterdir()) and not (resolved / "summary.json").is_file():
+        refuse("the folder is not a run folder (it has no summary.json); --force only replaces "
+               "a previous run's folder")
 
 
 @contextmanager
 def staged_folder(out: Path, force: bool) -> Iterator[Path]:
     """Yield a staging folder; on success rename it to ``out`` (replacing it if ``force``)."""
-    out = Path(out)
+    # Absolute and without "..", so that the staging folder is a true sibling named after it.
+    out = Path(os.path.abspath(out))
     check_destination(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; a run folder is not
+    # mkdtemp makes the folder private (0700); the run folder gets the user's usual mode.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)
     try:
         yield staging
         if out.exists():

@@ -210,6 +210,7 @@ def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(html)
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a map is shared
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -309,8 +309,11 @@ def _add_zones(m: folium.Map, zones: gpd.GeoDataFrame, lang: str) -> None:
             }
         )
     fg = folium.FeatureGroup(name=label("zones", lang), show=True).add_to(m)
+    fc = _feature_collection(geoms, props)
+    if not fc["features"]:
+        return
     folium.GeoJson(
-        _feature_collection(geoms, props),
+        fc,
         style_function=lambda f: {
             "color": ZONE_COLOURS[f["properties"]["k"]],
             "weight": 2,
@@ -420,9 +423,12 @@ def _add_freed(
     for (_style, y0, y1), (gs, props) in sorted(
         buckets.items(), key=lambda kv: (kv[0][1], kv[0][0])
     ):
+        fc = _feature_collection(gpd.GeoSeries(gs), props)
+        if not fc["features"]:  # parcels below the drawing precision (a few m²)
+            continue
         fg = folium.FeatureGroup(control=False).add_to(parent)
         folium.GeoJson(
-            _feature_collection(gpd.GeoSeries(gs), props),
+            fc,
             style_function=_parcel_style,
             tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
         ).add_to(fg)

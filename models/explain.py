@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from ortools.sat.python import cp_model
 
@@ -46,8 +48,20 @@ def best_share(problem: Problem, by_year: int, params: SolveParams) -> float | N
         q.model_copy(update={"min_share": 0.0}) if q.by_year == by_year else q for q in sc.quota
     )
     relaxed = problem.replace(scenario=sc.model_copy(update={"quota": quota}))
-    coef = np.where(problem.options["year"].to_numpy() <= by_year, -1, 0).astype(np.int64)
-    res = solve(relaxed, params, spec=ModelSpec(coefficients=coef, split_weight=0.0))
+    # Most moves by by_year first, then least cost: a reward larger than any move's cost
+    # keeps the LP well posed (a pure count objective is highly degenerate).
+    cost = problem.options["weighted_vnd"].to_numpy()
+    early = problem.options["year"].to_numpy() <= by_year
+    reward = 4 * int(max(cost.max(initial=0), 1)) + 1
+    coef = (cost - np.where(early, reward, 0)).astype(np.int64)
+    # One firm more is worth `reward`; stop once the gap is below a fraction of that.
+    gap = 0.5 * reward / max(1.0, float(reward) * problem.n_slated)
+    res = solve(
+        relaxed,
+        replace(params, relative_gap=gap),
+        spec=ModelSpec(coefficients=coef, split_weight=0.0),
+    )
     if res.status not in (Status.OPTIMAL, Status.FEASIBLE) or res.objective is None:
         return None
-    return (problem.n_moved_before - res.objective) / problem.n_slated
+    moved = int(early[res.rows].sum())
+    return (problem.n_moved_before + moved) / problem.n_slated

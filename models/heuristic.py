@@ -123,9 +123,11 @@ def greedy_plan(problem: Problem, lp_value: np.ndarray | None = None) -> np.ndar
             (f for f in avail if lp_year.get(f) == y and not (mand[f] and firm_last[f] == y)),
             key=lambda f: (firm_last[f], n_opts[f]),
         )
+        # Extra movers for the quota windows: the most urgent, then the smallest (quotas
+        # count firms, and small firms leave early land for the firms of later years).
         rest = sorted(
             (f for f in avail if f not in lp_year or lp_year[f] > y),
-            key=lambda f: (not mand[f], firm_last[f], n_opts[f], int(area[by_firm[f][0]])),
+            key=lambda f: (firm_last[f] > y + 1, int(area[by_firm[f][0]]), n_opts[f]),
         )
         rest = [f for f in rest if not (mand[f] and firm_last[f] == y)]
         limit = min(max_moves, int(allow[k] - count))

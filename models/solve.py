@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -357,6 +357,85 @@ def _cp_sat(
     return code, rows, int(round(solver.objective_value)), float(solver.best_objective_bound)
 
 
+def _site_neighbourhoods(
+    problem: Problem,
+    spec: ModelSpec,
+    run: _Run,
+    lb: float,
+    incumbent: np.ndarray,
+    end_s: float,
+    det_budget: float,
+    stats: dict[str, Any],
+) -> Iterator[np.ndarray]:
+    """Yield improving plans from CP-SAT runs on site neighbourhoods.
+
+    Neighbourhoods are drawn with the run's seed, so their sequence is reproducible.
+    """
+    params = run.params
+    opts = problem.options
+    firm = opts["firm"].to_numpy()
+    site = opts["site"].to_numpy()
+    n_sites = len(problem.sites)
+    rng = np.random.default_rng(params.seed)
+    k = min(n_sites, 3)
+    best = incumbent
+    best_obj = rows_objective(problem, best, spec)
+    planned_firms = np.flatnonzero(problem.planned)
+    tries = improved = 0
+    det_used = 0.0
+    while True:
+        if params.deterministic_time_s is not None:
+            if det_used >= det_budget:
+                break
+        elif end_s - run.elapsed() < 0.5:
+            break
+        run.check_stop()
+        chosen = rng.choice(n_sites, size=k, replace=False)
+        at = np.isin(site[best], chosen)
+        moved = firm[best]
+        free = np.union1d(moved[at], np.setdiff1d(planned_firms, moved))
+        rows = np.flatnonzero(np.isin(firm, free) & np.isin(site, chosen))
+        rows = np.union1d(rows, best[~at])
+        sub = ModelSpec(
+            option_rows=rows,
+            coefficients=spec.coefficients,
+            split_weight=spec.split_weight,
+            extra_le=spec.extra_le,
+        )
+        bm = build_model(problem, sub)
+        _add_hint(problem, bm, best)
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = params.workers
+        p.random_seed = params.seed + tries
+        if params.deterministic_time_s is not None:
+            p.max_deterministic_time = max(0.05, min(0.3, det_budget - det_used))
+        else:
+            p.max_time_in_seconds = max(0.2, min(0.5, end_s - run.elapsed()))
+        run.token.attach(solver)
+        try:
+            code = solver.solve(bm.model)
+        finally:
+            run.token.attach(None)
+        det_used += solver.deterministic_time
+        tries += 1
+        if code == cp_model.OPTIMAL and k < n_sites:
+            k += 1  # solved whole: try a larger neighbourhood
+        elif code != cp_model.OPTIMAL and k > 2:
+            k -= 1
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            obj = int(round(solver.objective_value))
+            if obj < best_obj:
+                chosen_x = solver.boolean_values(bm.x).to_numpy(dtype=bool)
+                cand = np.array(sorted(bm.x.index[chosen_x]), dtype=np.int64)
+                if rows_feasible(problem, cand, spec):
+                    best, best_obj = cand, obj
+                    improved += 1
+                    stats["lns"] = {"neighbourhoods": tries, "improved": improved}
+                    yield best
+    stats["lns"] = {"neighbourhoods": tries, "improved": improved}
+
+
 def _solve_stage(
     problem: Problem,
     spec: ModelSpec,
@@ -419,18 +498,30 @@ def _solve_stage(
     stats["greedy_objective"] = ub
     run.check_stop()
 
-    # 3. CP-SAT on a neighbourhood: the few best moves of each firm by reduced cost, the
-    #    LP's moves and the best plan's. Improves the plan; its bound is not global.
+    # 3. CP-SAT on neighbourhoods (large-neighbourhood search): first the few best moves
+    #    of each firm by reduced cost with the LP's and the plan's; then, in turn, the
+    #    firms of a few sites, free to move among those sites in any year while every
+    #    other firm keeps its move. Improves the plan; these bounds are not global.
     if not done() and rel.status == "optimal":
         near = _lowest_per_firm(problem, rel.rows, rel.reduced_cost, NEIGHBOURHOOD_PER_FIRM)
         near = np.union1d(near, rel.rows[rel.value > 1e-6])
         if best_rows is not None:
             near = np.union1d(near, best_rows)
-        secs = 0.5 * (stage_end - run.elapsed())
+        budget = 0.6 * (stage_end - run.elapsed())
+        first = min(budget, max(2.0, 0.4 * budget))
         code, rows, obj, _ = _cp_sat(
-            problem, spec, near, best_rows, run, lb, secs, 0.5 * time_share, stats, False
+            problem, spec, near, best_rows, run, lb, first, 0.2 * time_share, stats, False
         )
         consider(rows, "cp-sat")
+        if best_rows is not None and not done():
+            lns_end = run.elapsed() + budget - first
+            det_budget = 0.3 * time_share * (params.deterministic_time_s or 0.0)
+            for rows in _site_neighbourhoods(
+                problem, spec, run, lb, best_rows, lns_end, det_budget, stats
+            ):
+                consider(rows, "cp-sat-lns")
+                if done():
+                    break
 
     # 4. Exact CP-SAT after reduced-cost fixing against the best plan: its bound is global.
     if not done() and best_rows is not None and ub is not None:

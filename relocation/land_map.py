@@ -111,3 +111,49 @@ def render_run_map(
         tod_radii_m=(fl.tod_core_m, fl.tod_transition_m),
     )
     return save_map(m, path)
+
+
+def rerender_map(run: Path, lang: str = "vi") -> Path:
+    """Re-render ``map.html`` of a run folder from its own files, e.g. in the other language.
+
+    Reads ``plan.gpkg`` (its zones, stations, sites, firms, moves and freed-land layers),
+    ``site_load.csv`` and ``scenario.toml``.
+    """
+    import tomllib
+
+    from geodata.outputs import read_run_layers
+    from relocation.errors import InputError, InputIssue
+
+    run = Path(run)
+    needed = [run / "plan.gpkg", run / "site_load.csv", run / "scenario.toml"]
+    missing = [p.name for p in needed if not p.is_file()]
+    if missing:
+        raise InputError(
+            [
+                InputIssue(
+                    str(run),
+                    None,
+                    None,
+                    None,
+                    f"not a run folder with a plan (missing {', '.join(missing)})",
+                )
+            ],
+            summary="cannot render the map",
+        )
+    with open(run / "scenario.toml", "rb") as fh:
+        sc = Scenario.model_validate(tomllib.load(fh))
+    layers = read_run_layers(run)
+    moves = pd.DataFrame(layers["moves"].drop(columns="geometry"))
+    firms = layers["firms"]
+    return render_run_map(
+        zones=layers["zones"],
+        sites=layers["sites"],
+        stations=layers["stations"],
+        firms=firms,
+        moves=moves,
+        site_load=layers["site_load"],
+        freed_land=layers.get("freed_land"),
+        path=run / "map.html",
+        lang=lang,
+        sc=sc,
+    )

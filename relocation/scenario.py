@@ -215,20 +215,36 @@ class Scenario(_Section):
 
     def with_overrides(self, updates: dict[str, Any]) -> Scenario:
         """Return a copy with dotted-path updates (``{"limits.max_moves_per_year": 500}``)."""
-        data = self.model_dump()
+        data = self.model_dump(mode="json")
         for key, value in updates.items():
             set_dotted(data, key, value)
         return Scenario.model_validate(data)
 
 
 def set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
-    """Set ``data[a][b][c] = value`` for ``key = "a.b.c"`` (creating mappings as needed)."""
+    """Set ``data[a][b][c] = value`` for ``key = "a.b.c"`` (creating mappings as needed).
+
+    A numeric part indexes a list: ``quota.0.min_share`` is the first window's minimum.
+    """
     parts = key.split(".")
-    node = data
-    for part in parts[:-1]:
+    node: Any = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, (list, tuple)):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ValueError(f"{'.'.join(parts[: i + 1])}: no such list item")
+            if isinstance(node, tuple):
+                raise ValueError(f"{'.'.join(parts[:i])} cannot be changed")
+            if last:
+                node[int(part)] = copy.deepcopy(value)
+                return
+            node = node[int(part)]
+            continue
+        if last:
+            node[part] = copy.deepcopy(value)
+            return
         nxt = node.get(part)
-        if not isinstance(nxt, dict):
+        if not isinstance(nxt, (dict, list)):
             nxt = {}
             node[part] = nxt
         node = nxt
-    node[parts[-1]] = copy.deepcopy(value)

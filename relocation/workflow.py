@@ -375,7 +375,7 @@ def _write_infeasible(
             problem,
             first,
             SolveParams(
-                time_limit_s=min(60.0, params.time_limit_s),
+                time_limit_s=min(30.0, params.time_limit_s),
                 workers=params.workers,
                 seed=params.seed,
                 relative_gap=0.0,
