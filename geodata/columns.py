@@ -12,6 +12,8 @@ from geodata.tables import IssueLog, RawTable
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0*)?$")
+#: Largest whole number accepted: exact as a float, and far from int64 overflow in the model.
+MAX_INTEGER = 2**53 - 1
 TRUE_WORDS = frozenset({"true", "1", "yes", "có", "y", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "không", "n", "f"})
 
@@ -96,6 +98,9 @@ def number(
             log.error(raw.label, f"not a number{hint}", row=row, column=col, value=cell)
             continue
         val = float(cell)
+        if not np.isfinite(val):  # "1e309" matches the pattern but is infinite
+            log.error(raw.label, "the number is too large", row=row, column=col, value=cell)
+            continue
         if minimum is not None and (val <= minimum if strict else val < minimum):
             rel = ">" if strict else "≥"
             log.error(raw.label, f"must be {rel} {minimum:g}", row=row, column=col, value=cell)
@@ -126,6 +131,10 @@ def integer(
             log.error(raw.label, f"not {what}", row=row, column=col, value=cell)
             continue
         val = int(cell.split(".")[0])
+        if abs(val) > MAX_INTEGER:
+            log.error(raw.label, f"the number is too large (at most {MAX_INTEGER:,})", row=row,
+                      column=col, value=cell)
+            continue
         if minimum is not None and val < minimum:
             log.error(raw.label, f"must be ≥ {minimum}", row=row, column=col, value=cell)
             continue
@@ -167,15 +176,18 @@ def choice(
 ) -> pd.Series:
     """Enumerated text column, compared case-insensitively; blank gives ``""`` unless required."""
     allowed = tuple(allowed)
-    values = _cells(raw, col).str.lower()
+    cells = _cells(raw, col)
+    values = cells.str.lower()
+    # A missing column is reported once by ``has_columns``, not once per row.
+    present = col in raw.data.columns
     for pos, cell in enumerate(values):
-        if cell == "" and not required:
+        if cell == "" and (not required or not present):
             continue
         if cell not in allowed:
             msg = "a value is required" if cell == "" else "not an allowed value"
             log.error(
                 raw.label, f"{msg}: one of {', '.join(allowed)}",
-                row=int(raw.rows[pos]), column=col, value=raw.data[col].iloc[pos],
+                row=int(raw.rows[pos]), column=col, value=cells.iloc[pos],
             )
     return values.where(values.isin(allowed), "").astype(str).reset_index(drop=True)
 

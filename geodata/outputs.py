@@ -76,11 +76,15 @@ def check_destination(out: Path, force: bool) -> None:
     resolved = out.resolve()
     cwd = Path.cwd().resolve()
     if resolved in {Path(resolved.anchor), Path.home().resolve(), cwd} or resolved in cwd.parents:
-        refuse("refusing to replace this folder (the root, home, the current folder or one of "
-               "its parents)")
+        refuse(
+            "refusing to replace this folder (the root, home, the current folder or one of "
+            "its parents)"
+        )
     if any(resolved.iterdir()) and not (resolved / "summary.json").is_file():
-        refuse("the folder is not a run folder (it has no summary.json); --force only replaces "
-               "a previous run's folder")
+        refuse(
+            "the folder is not a run folder (it has no summary.json); --force only replaces "
+            "a previous run's folder"
+        )
 
 
 @contextmanager
@@ -92,10 +96,6 @@ def staged_folder(out: Path, force: bool) -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; a run folder is not
-    # mkdtemp makes the folder private (0700); the run folder gets the user's usual mode.
-    umask = os.umask(0o022)
-    os.umask(umask)
-    os.chmod(staging, 0o777 & ~umask)
     try:
         yield staging
         if out.exists():
@@ -251,12 +251,12 @@ def write_plan_gpkg(
             "pollution": firms["pollution"].astype(str),
             "site_id": firms["firm_id"]
             .map(m["site_id"])
-            .fillna(firms["moved_site_id"])
+            .astype(object)
+            .where(firms["firm_id"].isin(m.index), firms["moved_site_id"])
             .astype(str),
-            "move_year": firms["firm_id"]
-            .map(m["year"])
-            .fillna(firms["moved_year"])
-            .astype("Int64"),
+            "move_year": pd.array(firms["firm_id"].map(m["year"]), dtype="Int64").fillna(
+                pd.array(firms["moved_year"], dtype="Int64")
+            ),
             "status": np.where(
                 firms["firm_id"].isin(m.index),
                 "planned",

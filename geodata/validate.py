@@ -287,7 +287,9 @@ def check_zone_membership(
     unique = zones.drop_duplicates("zone_id", keep=False)
     zone_geom = dict(zip(unique["zone_id"], unique.geometry.array, strict=True))
     geoms = [zone_geom.get(z) for z in table["zone_id"]]
-    ok = np.isfinite(table["lon"].to_numpy()) & np.array([g is not None for g in geoms])
+    # dtype=bool: an empty table would otherwise give a float array that & refuses.
+    has_zone = np.array([g is not None for g in geoms], dtype=bool)
+    ok = np.isfinite(table["lon"].to_numpy()) & has_zone
     if not ok.any():
         return
     points = shapely.points(table["lon"].to_numpy(), table["lat"].to_numpy())

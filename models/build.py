@@ -269,6 +269,17 @@ FAMILIES: tuple[Callable[[Problem, BuiltModel, ModelSpec], None], ...] = (
 )
 
 
+def new_solver() -> cp_model.CpSolver:
+    """A CP-SAT solver that leaves SIGINT to the application.
+
+    CP-SAT installs its own SIGINT handler while solving, which aborts the process when the
+    solve runs outside the main thread; the CLI stops solves through ``stop_search``.
+    """
+    solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
 def build_model(problem: Problem, spec: ModelSpec | None = None) -> BuiltModel:
     """Build the CP-SAT model of ``problem`` (a pure function of its inputs).
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 from ortools.sat.python import cp_model
 
-from models.build import ModelSpec, build_model
+from models.build import ModelSpec, build_model, new_solver
 from models.solve import SolveParams, Status, solve
 from relocation.problem import Problem
 
@@ -25,7 +25,7 @@ def conflicting_rules(
     lits = [bm.rules[k] for k in names]
     bm.model.add_assumptions(lits)
     bm.model.clear_objective()
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers
     code = solver.solve(bm.model)

@@ -18,6 +18,8 @@ from types import MappingProxyType
 import numpy as np
 from ortools.sat.python import cp_model
 
+from models.build import new_solver
+
 logger = logging.getLogger(__name__)
 
 
@@ -122,7 +124,7 @@ def allocate_social_housing(
         model.add(s + sum(areas[i] * x[i] for i in members) >= t)
         shortfall[z] = s
 
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.max_time_in_seconds = float(time_limit_s) / 2
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)

@@ -29,8 +29,9 @@ import numpy as np
 import ortools
 from ortools.sat.python import cp_model
 
-from models.build import BuiltModel, ModelSpec, build_model
+from models.build import BuiltModel, ModelSpec, build_model, new_solver
 from models.heuristic import greedy_plan
+from models.lagrange import solve_lagrangian
 from models.relax import solve_relaxation
 from relocation.costs import option_coefficients
 from relocation.problem import COST_TERMS, DISRUPTION_TERMS, Problem
@@ -279,6 +280,8 @@ class _Run:
             raise Interrupted(self.token.requested)
 
 
+#: Above this many moves the bound comes from the Lagrangian relaxation instead of the LP.
+LP_MAX_OPTIONS = 400_000
 #: Options per firm (lowest reduced cost first) in the restricted CP-SAT neighbourhood.
 NEIGHBOURHOOD_PER_FIRM = 4
 #: Most variables the exact (reduced-cost-fixed) CP-SAT model may have.
@@ -319,7 +322,7 @@ def _cp_sat(
     bm = build_model(problem, sub)
     if hint is not None:
         _add_hint(problem, bm, hint)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     p = solver.parameters
     p.num_workers = params.workers
     p.random_seed = params.seed
@@ -404,7 +407,7 @@ def _site_neighbourhoods(
         )
         bm = build_model(problem, sub)
         _add_hint(problem, bm, best)
-        solver = cp_model.CpSolver()
+        solver = new_solver()
         p = solver.parameters
         p.num_workers = params.workers
         p.random_seed = params.seed + tries
@@ -483,7 +486,13 @@ def _solve_stage(
 
     # 1. LP relaxation (column generation): bound, reduced costs, fractional plan.
     lp_limit = max(1.0, 0.5 * stage_budget) if params.deterministic_time_s is None else 3600.0
-    rel = solve_relaxation(problem, spec, time_limit_s=lp_limit, threads=1, hint_rows=best_rows)
+    if len(problem.options) <= LP_MAX_OPTIONS:
+        rel = solve_relaxation(problem, spec, time_limit_s=lp_limit, threads=1, hint_rows=best_rows)
+    else:
+        rel = solve_lagrangian(
+            problem, spec, time_limit_s=min(lp_limit, 0.3 * stage_budget), upper_bound=ub
+        )
+        stats["relaxation"] = "lagrangian"
     stats.update(lp_status=rel.status, lp_seconds=round(rel.seconds, 3), lp_rounds=rel.rounds)
     run.check_stop()
     if rel.status == "infeasible":

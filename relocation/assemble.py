@@ -143,6 +143,9 @@ def assemble_problem(
     pos = {sid: j for j, sid in enumerate(s["site_id"])}
     for site_id, area in zip(moved["moved_site_id"], moved["required_area_m2"], strict=True):
         capacity[pos[site_id], :] -= int(area)
+    # Where history already exceeds the land released (a firm moved in before the official
+    # release), planned moves get none of it, and nothing more: history is a fact.
+    np.maximum(capacity, 0, out=capacity)
 
     pp = None
     if pairs is not None and len(pairs):

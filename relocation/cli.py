@@ -55,38 +55,9 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise _Terminated()
 
 
-def _row_word(file: str) -> str:
-    lowered = file.lower()
-    if lowered.endswith(".toml"):
-        return "line"
-    if lowered.endswith((".geojson", ".gpkg")) or ".gpkg:" in lowered:
-        return "feature"
-    return "row"
-
-
 def format_issue(issue: InputIssue) -> str:
-    """One line: ``file, row R, column C (value 'v'): message`` (``warning: `` prefixed).
-
-    GeoJSON/GeoPackage rows are features and TOML rows are lines, so they are named so.
-
-    Parameters
-    ----------
-    issue : InputIssue
-        The issue.
-
-    Returns
-    -------
-    str
-        The line, without a newline.
-    """
-    where = issue.file
-    if issue.row is not None:
-        where += f", {_row_word(issue.file)} {issue.row}"
-    if issue.column:
-        where += f", column {issue.column}"
-    value = "" if issue.value is None else f" (value {issue.value!r})"
-    prefix = "warning: " if issue.severity == "warning" else ""
-    return f"{prefix}{where}{value}: {issue.message}"
+    """One line per issue (see :meth:`relocation.errors.InputIssue.format`)."""
+    return issue.format()
 
 
 def _err(text: str) -> None:
@@ -135,8 +106,6 @@ def run_guarded(work: Callable[[], int | None]) -> None:
         _err("infeasible: the scenario cannot be satisfied by the data")
         for line in exc.explanation:
             _err("  " + line)
-        if exc.best_share is not None:
-            _err(f"  best achievable share: {exc.best_share:.1%}")
         code = EXIT_INFEASIBLE
     except KeyboardInterrupt:
         _err("interrupted")
@@ -247,16 +216,33 @@ def _plan_and_report(workspace: Path, out: Path, opts: PlanOptions, quiet: bool)
         token.stop("SIGINT" if signum == signal.SIGINT else "SIGTERM")
 
     worker = threading.Thread(target=target, name="solve", daemon=True)
-    old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signals = {signal.SIGINT, signal.SIGTERM}
+    old = {sig: signal.getsignal(sig) for sig in signals}
     for sig in old:
         signal.signal(sig, on_signal)
+    # CP-SAT installs a C-level SIGINT handler while it solves (catch_sigint_signal) that
+    # aborts the process when it fires outside the solving thread. Blocking the signals
+    # before the worker starts (its threads inherit the mask) and taking them synchronously
+    # here keeps them away from that handler; the Python handlers above stay as a fallback.
+    masked = hasattr(signal, "pthread_sigmask")
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, signals) if masked else set()
     try:
         with progress:
             worker.start()
             while worker.is_alive():
-                worker.join(0.2)
+                if masked:
+                    got = signal.sigtimedwait(signals, 0.2)
+                    if got is not None:
+                        on_signal(got.si_signo, None)
+                else:
+                    worker.join(0.2)
                 progress.tick()
+        # A signal that arrives once the run is written changes nothing: drop it.
+        while masked and signal.sigtimedwait(signals, 0) is not None:
+            pass
     finally:
+        if masked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         for sig, handler in old.items():
             signal.signal(sig, handler)
     if "error" in box:
@@ -347,6 +333,84 @@ def _options(
     )
 
 
+#: Command-line options that set a scenario key, by key (for messages).
+_OPTION_KEYS = {
+    "solver.time_limit_s": ("--time-limit", "time_limit_s"),
+    "solver.deterministic_time_s": ("--deterministic-time", "deterministic_time_s"),
+    "solver.workers": ("--workers", "workers"),
+    "solver.seed": ("--seed", "seed"),
+}
+
+
+def _option_for(loc: str, updates: dict[str, tuple[str, object]]) -> tuple[str, object]:
+    """The option (``--set key`` or ``--time-limit``...) a scenario error location comes from."""
+    for key in sorted(updates, key=len, reverse=True):
+        if loc == key or loc.startswith(key + ".") or key.startswith(loc + "."):
+            return updates[key]
+    return "--set", None
+
+
+def check_options(workspace: Path, opts: PlanOptions) -> None:
+    """Refuse ``--set`` overrides and solver options the scenario does not accept (exit 2).
+
+    They are applied to the workspace's ``scenario.toml`` before anything is read or written,
+    so that a misspelt key or an out-of-range value names its option instead of surfacing as
+    an internal error. A missing or invalid ``scenario.toml`` is left to the workspace reader.
+
+    Parameters
+    ----------
+    workspace : pathlib.Path
+        The workspace folder.
+    opts : PlanOptions
+        The parsed options.
+
+    Raises
+    ------
+    InputError
+        Naming each bad option and what is wrong with it.
+    """
+    import pydantic
+
+    from geodata.tables import SCENARIO_FILE, IssueLog
+    from geodata.workspace import read_scenario
+
+    updates: dict[str, tuple[str, object]] = {
+        key: (f"--set {key}", value) for key, value in opts.overrides.items()
+    }
+    for key, (option, attr) in _OPTION_KEYS.items():
+        value = getattr(opts, attr)
+        if value is not None:
+            updates[key] = (option, value)
+    if not updates:
+        return
+    issues: list[InputIssue] = []
+    path = Path(workspace) / SCENARIO_FILE
+    base = read_scenario(path, IssueLog()) if path.is_file() else None
+    if base is not None:
+        try:
+            base.with_overrides({k: v for k, (_, v) in updates.items()})
+        except pydantic.ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                option, value = _option_for(loc, updates)
+                message = str(err["msg"]).removeprefix("Value error, ")
+                if err["type"] == "extra_forbidden":
+                    message = f"unknown key {loc!r} (see relocation/scenario.py for every key)"
+                elif loc:
+                    message = f"{loc}: {message}"
+                issues.append(
+                    InputIssue(option, None, None, None if value is None else str(value), message)
+                )
+        except ValueError as exc:  # a dotted key the scenario's shape cannot take
+            bad = next((k for k in updates if str(exc).startswith(k.split(".")[0])), None)
+            option, value = updates[bad] if bad else ("--set", None)
+            issues.append(
+                InputIssue(option, None, None, None if value is None else str(value), str(exc))
+            )
+    if issues:
+        raise InputError(issues, summary="bad option")
+
+
 @app.command("plan")
 def plan_command(
     workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
@@ -364,6 +428,7 @@ def plan_command(
 
     def work() -> int:
         opts = _options(time_limit, deterministic_time, workers, seed, sets, force, lang)
+        check_options(workspace, opts)
         return _plan_and_report(workspace, out, opts, quiet)
 
     run_guarded(work)
@@ -385,8 +450,147 @@ def demo_command(
         from geodata.workspace import demo_dir
 
         opts = _options(time_limit, None, workers, seed, None, force, lang)
+        check_options(demo_dir(), opts)
         typer.echo(f"Planning the embedded Bình Dương demo ({demo_dir()}) …")
         return _plan_and_report(demo_dir(), out, opts, quiet)
+
+    run_guarded(work)
+
+
+# ----------------------------------------------------------------- sweep and diff (issue 5)
+
+
+def _sweep_line(result: object, done: int, total: int) -> str:
+    from relocation.problem import COST_TERMS, DISRUPTION_TERMS
+
+    s = result.summary  # type: ignore[attr-defined]
+    name = result.point.name  # type: ignore[attr-defined]
+    kept = " (kept from an earlier run)" if result.skipped else ""  # type: ignore[attr-defined]
+    terms = s.get("terms")
+    if terms:
+        cost = sum(terms[t] for t in COST_TERMS) / 1e9
+        dis = sum(terms[t] for t in DISRUPTION_TERMS) / 1e9
+        what = f"cost {cost:,.1f} bn VND, disruption {dis:,.1f} bn VND"
+    else:
+        best = (s.get("best_achievable_share") or {}).get("share")
+        what = "no plan" + ("" if best is None else f"; highest achievable share {best:.1%}")
+    return f"[{done}/{total}] {name}: {s.get('status')}, {what}{kept}"
+
+
+@app.command("sweep")
+def sweep_command(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
+    out: Annotated[Path, typer.Option("--out", help="Sweep folder to write (or resume).")],
+    quota: Annotated[
+        str | None,
+        typer.Option("--quota", help="Quota floors to sweep, e.g. 0.25,0.30,0.35."),
+    ] = None,
+    by_year: Annotated[
+        int | None,
+        typer.Option("--by-year", help="Quota window swept by --quota (default: the first)."),
+    ] = None,
+    grid: Annotated[
+        Path | None,
+        typer.Option(
+            "--grid", help="Grid file ([grid] dotted.key = [values]; see relocation/sweep.py)."
+        ),
+    ] = None,
+    sets: Sets = None,
+    workers_total: Annotated[
+        int | None,
+        typer.Option(
+            "--workers-total",
+            min=1,
+            help="CP-SAT threads for the whole sweep (default: all cores).",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Existing dask scheduler, tcp://HOST:PORT (default: a local cluster).",
+        ),
+    ] = None,
+    time_limit: TimeLimit = None,
+    quiet: Quiet = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Solve every scenario again (no resuming).")
+    ] = False,
+    lang: Lang = "vi",
+) -> None:
+    """Plan one scenario per quota floor or grid point, in parallel, and compare them.
+
+    Writes OUT/scenarios/<name>/ (a run folder each), OUT/comparison.csv, .xlsx and
+    OUT/report.html. A rerun skips the scenarios already finished; infeasible scenarios
+    are recorded (their summary.json explains why) and the sweep goes on.
+    """
+    finished = [0]
+
+    def work() -> int:
+        from geodata.workspace import read_workspace
+        from relocation.sweep import SweepOptions, define_sweep, run_sweep
+
+        if lang not in ("vi", "en"):
+            raise InputError(
+                [InputIssue("--lang", None, None, lang, "must be vi or en")],
+                summary="bad option",
+            )
+        ws = read_workspace(workspace)
+        spec = define_sweep(ws, quota=quota, by_year=by_year, grid=grid, sets=_parse_sets(sets))
+        opts = SweepOptions(
+            time_limit_s=time_limit,
+            workers_total=workers_total,
+            scheduler=scheduler,
+            force=force,
+            lang=lang,
+        )
+
+        def on_result(result: object, done: int, total: int) -> None:
+            finished[0] = done
+            if not quiet:
+                _err(_sweep_line(result, done, total))
+
+        try:
+            outcome = run_sweep(ws, out, spec, opts, on_result=on_result)
+        except (KeyboardInterrupt, _Terminated):
+            _err(
+                f"{finished[0]} scenario(s) are finished in {out}/scenarios; "
+                "run the same command again to resume"
+            )
+            raise
+        n_bad = sum(1 for r in outcome.results if not r.summary.get("terms"))
+        typer.echo(
+            f"Sweep of {len(outcome.results)} scenarios in {out}/ "
+            f"({n_bad} without a plan): comparison.csv, comparison.xlsx, report.html"
+        )
+        return EXIT_OK
+
+    run_guarded(work)
+
+
+@app.command("diff")
+def diff_command(
+    run_a: Annotated[Path, typer.Argument(help="Run folder A (the reference).")],
+    run_b: Annotated[Path, typer.Argument(help="Run folder B (compared with A).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write the firm table as CSV.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=0, help="Print at most N firms.")
+    ] = None,
+) -> None:
+    """List firms that move earlier, later, elsewhere, no longer or newly in B than in A."""
+
+    def work() -> int:
+        from relocation.diff import diff_runs, format_diff, read_run, write_diff_csv
+
+        a, b = read_run(run_a), read_run(run_b)
+        d = diff_runs(a, b)
+        typer.echo(format_diff(d, str(run_a), str(run_b), limit))
+        if out is not None:
+            write_diff_csv(d, out)
+            typer.echo(f"wrote {out}")
+        return EXIT_OK
 
     run_guarded(work)
 

@@ -40,14 +40,25 @@ class InputIssue:
     severity: str = "error"
 
     def format(self) -> str:
-        """Return ``file:row: column=value: message`` in one line."""
+        """One line: ``file, row R, column C (value 'v'): message`` (``warning: `` prefixed).
+
+        GeoJSON/GeoPackage rows are features and TOML rows are lines, so they are named so.
+        """
+        lowered = self.file.lower()
+        if lowered.endswith(".toml"):
+            word = "line"
+        elif lowered.endswith((".geojson", ".gpkg")) or ".gpkg:" in lowered:
+            word = "feature"
+        else:
+            word = "row"
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {word} {self.row}"
         if self.column:
             where += f", column {self.column}"
-        val = "" if self.value is None else f" (value {self.value!r})"
-        return f"{self.severity}: {where}{val}: {self.message}"
+        value = "" if self.value is None else f" (value {self.value!r})"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{prefix}{where}{value}: {self.message}"
 
 
 class RelocationError(Exception):

@@ -64,7 +64,7 @@ class Problem:
     capacity_m2 : numpy.ndarray
         int64, shape (sites, years): land released at each site by the end of each year,
         cumulative, minus the land taken by firms moved before the horizon (whole m²,
-        rounded down). May be negative where history over-filled a site.
+        rounded down), never below zero.
     released_m2 : numpy.ndarray
         int64, shape (sites, years): cumulative land released (before deduction).
     distance_km : numpy.ndarray

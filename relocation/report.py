@@ -15,6 +15,12 @@ def _bn(v: float) -> str:
 def plan_report(summary: dict[str, Any], out: Path) -> str:
     """Moves per year, quota shares, cost, disruption, gap and where the outputs are."""
     lines = [f"Plan {summary['status']} for scenario {summary['scenario']!r}"]
+    warnings = summary.get("input_warnings") or []
+    if warnings:
+        lines.append(f"  {len(warnings)} input warning(s):")
+        lines += [f"    {w}" for w in warnings[:10]]
+        if len(warnings) > 10:
+            lines.append(f"    … {len(warnings) - 10} more in summary.json (input_warnings)")
     if summary.get("terms") is None:
         lines += ["  " + e for e in summary.get("explanation", [])]
         lines.append(f"  summary: {out / 'summary.json'}")

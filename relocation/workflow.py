@@ -170,6 +170,7 @@ def _summary_base(
         },
         "progress": [] if res is None else list(res.progress),
         "inputs": dict(ws.input_hashes),
+        "input_warnings": [w.format() for w in ws.warnings],
         "workspace": str(ws.root),
         "command": sys.argv[1:],
     }

@@ -5,4 +5,5 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Appended, not prepended: tests/maps etc. must not shadow the packages of the same name.
+sys.path.append(str(Path(__file__).resolve().parent))

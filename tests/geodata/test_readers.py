@@ -11,13 +11,7 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
-from pyproj import Transformer
-from pyproj.transformer import TransformerGroup
-
-from geodata.crs import operation_epsg_codes, transformer_to_wgs84
-from geodata.workspace import hash_inputs, read_workspace
-from relocation.errors import InputError
-from tests.helpers_workspace import (
+from helpers_workspace import (
     SCENARIO_TOML,
     as_points,
     tables,
@@ -25,6 +19,12 @@ from tests.helpers_workspace import (
     write_workspace,
     zones_gdf,
 )
+from pyproj import Transformer
+from pyproj.transformer import TransformerGroup
+
+from geodata.crs import operation_epsg_codes, transformer_to_wgs84
+from geodata.workspace import hash_inputs, read_workspace
+from relocation.errors import InputError
 
 FORMATS = ["csv", "xlsx", "geojson", "gpkg", "workspace_gpkg"]
 

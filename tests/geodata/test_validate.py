@@ -8,11 +8,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from helpers_workspace import SCENARIO_TOML, tables, write_csv, write_workspace, zones_gdf
 
 from geodata import tables as T
 from geodata.workspace import read_workspace
 from relocation.errors import InputError, InputIssue
-from tests.helpers_workspace import SCENARIO_TOML, tables, write_csv, write_workspace, zones_gdf
 
 
 def _errors(root: Path) -> list[InputIssue]:

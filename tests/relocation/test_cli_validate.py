@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 import typer
+from helpers_workspace import tables, write_workspace
 from typer.testing import CliRunner
 
 import geodata.workspace as W
 from relocation import cli
 from relocation.errors import InfeasibleError, InputError, InputIssue
-from tests.helpers_workspace import tables, write_workspace
 
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
