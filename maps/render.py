@@ -580,19 +580,28 @@ def _firm_rows(
     mv = moves.assign(firm_id=moves["firm_id"].astype(str)).set_index("firm_id")
     cost_cols = [c for c in COST_COLUMNS if c in mv.columns]
     lon, lat = _points(firms.to_crs("EPSG:4326"))
+    # Plain columns and dicts: iterating a GeoDataFrame row by row builds a GeoSeries each.
+    year_of = mv["year"].astype(int).to_dict()
+    dest_of = (mv["site_name"] if "site_name" in mv.columns else mv["site_id"]).to_dict()
+    cost_of = (mv[cost_cols].astype(float).sum(axis=1) if cost_cols else mv["year"] * 0.0).to_dict()
+    not_moved = label("not_moved", lang)
+    bn = label("bn_vnd", lang)
     rows: list[list[Any]] = []
-    for (_, f), lo, la in zip(firms.iterrows(), lon, lat, strict=True):
-        fid = str(f["firm_id"])
-        values: list[Any] = [f["name"], f["sector"], fmt_int(float(f["employees"]), lang)]
-        year: int | None = None
-        if fid in mv.index:
-            mrow = mv.loc[fid]
-            year = int(mrow["year"])
-            dest = mrow["site_name"] if "site_name" in mv.columns else mrow["site_id"]
-            cost = float(sum(float(mrow[c]) for c in cost_cols))
-            values += [dest, year, f"{fmt_dec(cost / 1e9, lang)} {label('bn_vnd', lang)}"]
+    for fid, name, sector, emp, lo, la in zip(
+        firms["firm_id"].astype(str),
+        firms["name"],
+        firms["sector"],
+        firms["employees"].astype(float),
+        lon,
+        lat,
+        strict=True,
+    ):
+        values: list[Any] = [name, sector, fmt_int(float(emp), lang)]
+        year: int | None = year_of.get(fid)
+        if year is not None:
+            values += [dest_of[fid], year, f"{fmt_dec(cost_of[fid] / 1e9, lang)} {bn}"]
         else:
-            values += ["", label("not_moved", lang), ""]
+            values += ["", not_moved, ""]
         colour = ycol.get(year, _VIRIDIS[-1]) if year is not None else NOT_MOVED_COLOUR
         rows.append(
             [round(float(la), 6), round(float(lo), 6), year, colour, [safe_text(v) for v in values]]

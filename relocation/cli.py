@@ -477,6 +477,27 @@ def _sweep_line(result: object, done: int, total: int) -> str:
     return f"[{done}/{total}] {name}: {s.get('status')}, {what}{kept}"
 
 
+@app.command("map")
+def map_command(
+    run: Annotated[Path, typer.Argument(help="Run folder written by plan.")],
+    lang: Lang = "vi",
+) -> None:
+    """Re-render a run folder's map.html from its own files (e.g. --lang en)."""
+
+    def work() -> int:
+        from relocation.land_map import rerender_map
+
+        if lang not in ("vi", "en"):
+            raise InputError(
+                [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
+            )
+        path = rerender_map(run, lang)
+        typer.echo(f"Wrote {path}")
+        return EXIT_OK
+
+    run_guarded(work)
+
+
 @app.command("sweep")
 def sweep_command(
     workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
