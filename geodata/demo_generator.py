@@ -1116,6 +1116,15 @@ max_moves_per_year = {cap}
 # year (README.md, calibration), so never binding by default
 budget_vnd_per_year = 12000000000000
 
+[freed_land.social_housing_target_ha]
+# brief §6 [sourced, xe.today 2024-09]: social-housing land targets 2024–25 by city (ha);
+# freed parcels are allocated to meet them (relocation/freed_land.py)
+"old:thu_dau_mot" = 54.0
+"old:thuan_an" = 13.0
+"old:di_an" = 12.0
+"old:tan_uyen" = 27.0
+"old:ben_cat" = 33.0
+
 [solver]
 time_limit_s = 60
 workers = 2

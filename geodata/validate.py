@@ -46,7 +46,7 @@ KNOWN_COLUMNS = {
     },
     "site_phases": {"site_id", "year", "released_area_m2"},
     "zones": {"zone_id", "name", "name_en", "kind", "deadline_year"},
-    "stations": {"station_id", "name", "line", "opening_year", "lon", "lat", "x", "y"},
+    "stations": {"station_id", "name", "line", "opening_year", "lon", "lat", "x", "y", "seq"},
     "sectors": {"code", "name_vi", "name_en", "pollution"},
     "pairs": {"firm_id", "site_id", "cost_vnd", "required_area_m2"},
 }
@@ -231,6 +231,8 @@ def normalise_stations(raw: RawTable, log: IssueLog, input_crs: CRS | None) -> g
             "lat": loc.lat,
         }
     )
+    if "seq" in raw.data.columns:  # optional order along the line (for drawing it)
+        out["seq"] = C.integer(raw, log, "seq", required=False)
     C.unique_ids(raw, log, "station_id", out["station_id"])
     return gpd.GeoDataFrame(
         out, geometry=gpd.points_from_xy(loc.lon, loc.lat), crs="EPSG:4326"
