@@ -18,11 +18,11 @@ demo: $(STAMP)
 	$(BIN)/relocation demo --out runs/demo --force
 
 test: $(STAMP)
-	$(BIN)/ruff check relocation geodata models maps tests benchmarks
+	$(BIN)/ruff check relocation geodata models maps tests benchmarks scripts
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check relocation geodata models maps tests benchmarks
+	$(BIN)/ruff check relocation geodata models maps tests benchmarks scripts
 	$(BIN)/mypy
 
 clean:

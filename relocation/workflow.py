@@ -35,6 +35,7 @@ from relocation.check import check_plan
 from relocation.costs import weighted_total
 from relocation.errors import InfeasibleError
 from relocation.explain import precheck, summarise_core
+from relocation.freed_land import LAND_CLASSES
 from relocation.labels import label
 from relocation.land_map import freed_land_outputs, render_run_map
 from relocation.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
@@ -329,7 +330,8 @@ def _summary_rows(summary: dict[str, Any], sc: Scenario) -> list[tuple[str, str,
     land = summary.get("freed_land")
     if land:
         for k, v in land.get("hectares_by_class", {}).items():
-            rows.append((f"Đất giải phóng: {k} (ha)", f"Freed land: {k} (ha)", v))
+            vi, en = LAND_CLASSES.get(k, (k, k))
+            rows.append((f"Đất giải phóng: {vi} (ha)", f"Freed land: {en} (ha)", v))
         if "social_housing_units" in land:
             rows.append(
                 (

@@ -1,0 +1,45 @@
+"""Infeasible scenarios are explained in planner words, with numbers."""
+
+from __future__ import annotations
+
+from factories import make_problem
+
+from models.explain import best_share, conflicting_rules
+from models.solve import SolveParams, Status, solve
+from relocation.explain import precheck, summarise_core
+
+PARAMS = SolveParams(time_limit_s=10, workers=1, relative_gap=0.0)
+
+
+def test_precheck_quotes_the_processing_capacity():
+    firms = [{} for _ in range(10)]
+    sc = {"horizon": {"start": 2024, "end": 2026},
+          "quota": [{"by_year": 2025, "min_share": 0.5, "max_share": 1.0}],
+          "limits": {"max_moves_per_year": 2}}
+    p = make_problem(firms, [{"free_area_m2": 1e6}], sc)
+    reasons = precheck(p)
+    assert any("50% by 2025 needs 5 moves" in r and "2 × 2 = 4" in r for r in reasons), reasons
+    share = best_share(p, 2025, PARAMS)
+    assert share == 0.4  # 2 moves a year, 2 years, 10 firms
+
+
+def test_land_shortfall_is_found_as_conflicting_rules():
+    # Two mandatory firms of 6,000 m² due in 2024; the only site has 10,000 m².
+    firms = [{"mandatory": True, "land_area_m2": 6000.0} for _ in range(2)]
+    p = make_problem(firms, [{"free_area_m2": 10000.0}],
+                     {"horizon": {"start": 2024, "end": 2024}}, deadline=2024)
+    assert precheck(p) == []
+    assert solve(p, PARAMS).status == Status.INFEASIBLE
+    core = conflicting_rules(p)
+    assert core is not None
+    assert any(k.startswith("capacity:S0") for k in core)
+    assert any(k.startswith("deadline:") for k in core)
+    text = " ".join(summarise_core(p, core))
+    assert "Site 0 (S0)" in text and "1.0 ha" in text and "deadline 2024" in text
+
+
+def test_mandatory_firm_without_any_site_is_named():
+    firms = [{"mandatory": True, "sector": "chemicals_paint", "pollution": "high"}]
+    p = make_problem(firms, [{"accepts_polluting": False}], deadline=2025)
+    reasons = precheck(p)
+    assert reasons and "F0" in reasons[0] and "no compatible site" in reasons[0]
