@@ -34,8 +34,6 @@ START_PER_FIRM = 4
 ADD_PER_FIRM = 2
 #: Up to this many columns the LP is solved whole; above it, by column generation.
 FULL_LP_COLUMNS = 50_000
-#: HiGHS LP algorithm ("" = HiGHS' choice).
-LP_SOLVER = os.environ.get("RELOCATION_LP_SOLVER", "")
 
 
 @dataclass(frozen=True)
@@ -297,8 +295,6 @@ def solve_relaxation(
     h = _new_highs()
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", 0)
-    if LP_SOLVER:
-        h.setOptionValue("solver", LP_SOLVER)
     n_aux = len(lay.aux_cost)
     # Rows first, then the auxiliary columns (shortfall, groups), then option columns.
     h.addRows(

@@ -282,6 +282,10 @@ class _Run:
 
 #: Above this many moves the bound comes from the Lagrangian relaxation instead of the LP.
 LP_MAX_OPTIONS = 400_000
+#: Share of a stage's remaining time for the neighbourhood search (the rest: exact model).
+LNS_SHARE = 0.85
+#: Share of that time for the first (reduced-cost) neighbourhood.
+FIRST_NEIGHBOURHOOD_SHARE = 0.15
 #: Options per firm (lowest reduced cost first) in the restricted CP-SAT neighbourhood.
 NEIGHBOURHOOD_PER_FIRM = 4
 #: Most variables the exact (reduced-cost-fixed) CP-SAT model may have.
@@ -422,6 +426,15 @@ def _site_neighbourhoods(
             run.token.attach(None)
         det_used += solver.deterministic_time
         tries += 1
+        whole = k == n_sites and len(free) == len(planned_firms)
+        if whole and code == cp_model.OPTIMAL and not spec.extra_le:
+            # The neighbourhood was the whole problem: its optimum is the optimum.
+            chosen_x = solver.boolean_values(bm.x).to_numpy(dtype=bool)
+            cand = np.array(sorted(bm.x.index[chosen_x]), dtype=np.int64)
+            stats["lns"] = {"neighbourhoods": tries, "improved": improved, "proved": True}
+            if rows_objective(problem, cand, spec) < best_obj:
+                yield cand
+            return
         if code == cp_model.OPTIMAL and k < n_sites:
             k += 1  # solved whole: try a larger neighbourhood
         elif code != cp_model.OPTIMAL and k > 2:
@@ -516,8 +529,8 @@ def _solve_stage(
         near = np.union1d(near, rel.rows[rel.value > 1e-6])
         if best_rows is not None:
             near = np.union1d(near, best_rows)
-        budget = 0.6 * (stage_end - run.elapsed())
-        first = min(budget, max(2.0, 0.4 * budget))
+        budget = LNS_SHARE * (stage_end - run.elapsed())
+        first = min(budget, max(2.0, FIRST_NEIGHBOURHOOD_SHARE * budget))
         code, rows, obj, _ = _cp_sat(
             problem, spec, near, best_rows, run, lb, first, 0.2 * time_share, stats, False
         )
@@ -531,6 +544,8 @@ def _solve_stage(
                 consider(rows, "cp-sat-lns")
                 if done():
                     break
+            if stats.get("lns", {}).get("proved") and ub is not None:
+                lb = max(lb, float(ub))
 
     # 4. Exact CP-SAT after reduced-cost fixing against the best plan: its bound is global.
     if not done() and best_rows is not None and ub is not None:
