@@ -33,7 +33,7 @@ SCALE = 1e6
 START_PER_FIRM = 4
 ADD_PER_FIRM = 2
 #: Up to this many columns the LP is solved whole; above it, by column generation.
-FULL_LP_COLUMNS = 50_000
+FULL_LP_COLUMNS = 200_000
 
 
 @dataclass(frozen=True)
