@@ -7,26 +7,15 @@ downloads a browser.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
+from browser import ARGS, CHROMIUM
 
 from maps.offline import save_map
 from maps.render import render_map
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 OVERLAYS = [
     "Khu vực (đi / đến)",
     "Tuyến đường sắt dự kiến và nhà ga",

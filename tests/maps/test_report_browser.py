@@ -7,9 +7,9 @@ downloads a browser.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
+from browser import ARGS, CHROMIUM
 from helpers_workspace import tables, write_workspace
 
 from geodata.workspace import read_workspace
@@ -17,17 +17,6 @@ from relocation.sweep import SweepOptions, define_sweep, run_sweep
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOSTILE = "<img src=x onerror=window.__x=1>"
 GRID = f"""\
 [[scenarios]]

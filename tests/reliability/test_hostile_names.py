@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from browser import ARGS, CHROMIUM
 from corpus import SCENARIO_TOML, base_tables, run_cli, write_base
 
 FIRM_NAMES = [
@@ -24,7 +25,6 @@ FIRM_NAMES = [
 SITE_NAMES = ["<img src=x onerror=window.__pwned=4>", "=1+2 <b>CCN</b>"]
 STATION_NAMES = ["<script>window.__pwned=5</script>", "@Ga"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def hostile_tables() -> dict[str, pd.DataFrame]:
@@ -116,11 +116,7 @@ def test_script_in_a_name_never_runs_in_the_map(run):
     _, out = run
     blocked: list[str] = []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update"],
-        )
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         ctx = browser.new_context()
 
         def handle(route):
