@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from relocation.freed_land import LAND_CLASSES
 from relocation.problem import COST_TERMS, DISRUPTION_TERMS
 
 
@@ -51,7 +52,10 @@ def plan_report(summary: dict[str, Any], out: Path) -> str:
     )
     land = summary.get("freed_land")
     if land:
-        ha = ", ".join(f"{k} {v:,.1f} ha" for k, v in land.get("hectares_by_class", {}).items())
+        ha = ", ".join(
+            f"{LAND_CLASSES.get(k, ('', k))[1]} {v:,.1f} ha"
+            for k, v in land.get("hectares_by_class", {}).items()
+        )
         lines.append(f"  freed land: {ha}")
     files = sorted(p.name for p in Path(out).iterdir()) if Path(out).is_dir() else []
     lines.append(f"  outputs in {out}/: {', '.join(files)}")
