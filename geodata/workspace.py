@@ -258,7 +258,8 @@ def read_workspace(path: Path) -> Workspace:
         raise InputError(log.issues, summary=f"{root} is not a valid workspace")
     firms, sites, phases, zones, stations, sectors, pairs = tables
     firms, stations, phases = V.finalise_dtypes(firms, stations, phases)
-    for issue in log.warnings:
+    warnings = collapse_warnings(log.warnings)
+    for issue in warnings:
         logger.info("input warning: %s", issue.format())
     return Workspace(
         root=root,
@@ -271,8 +272,29 @@ def read_workspace(path: Path) -> Workspace:
         sectors=sectors,
         pairs=pairs,
         input_hashes=hashes,
-        warnings=tuple(log.warnings),
+        warnings=warnings,
     )
+
+
+def collapse_warnings(issues: list[InputIssue], keep: int = 5) -> tuple[InputIssue, ...]:
+    """One line for a warning repeated on many rows (file, column and message alike).
+
+    A value flagged on 1,600 rows is one warning naming the first rows and the count, not
+    1,600 lines.
+    """
+    groups: dict[tuple[str, str | None, str], list[InputIssue]] = {}
+    for issue in issues:
+        groups.setdefault((issue.file, issue.column, issue.message), []).append(issue)
+    out: list[InputIssue] = []
+    for (file, column, message), items in groups.items():
+        if len(items) <= keep:
+            out.extend(items)
+            continue
+        rows = sorted(i.row for i in items if i.row is not None)
+        first = ", ".join(str(r) for r in rows[:keep])
+        out.append(InputIssue(file, None, column, None,
+                              f"{message} ({len(items)} rows: {first}, …)", severity="warning"))
+    return tuple(out)
 
 
 def _normalise(
