@@ -19,9 +19,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "tests"))  # the browser launch recipe the tests use
 
 import geopandas as gpd  # noqa: E402
 import pandas as pd  # noqa: E402
+from browser import ARGS, CHROMIUM  # noqa: E402
 
 from geodata.land import freed_parcels  # noqa: E402
 from maps.offline import save_map  # noqa: E402
@@ -31,17 +33,6 @@ from relocation.scenario import FreedLand  # noqa: E402
 
 DEMO = ROOT / "geodata" / "demo"
 YEARS = tuple(range(2024, 2031))
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _points(df: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -157,7 +148,7 @@ def browser_times(path: Path, runs: int) -> list[tuple[float, float]]:
 
     out = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         for _ in range(runs):
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})
             ctx.route(

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -103,24 +104,22 @@ def inline_assets(html: str) -> str:
         If a tag refers to an asset with no local copy, or a network reference remains.
     """
 
-    def script(match: re.Match[str]) -> str:
-        url = match.group(1)
-        name = _asset_name(url)
-        if name in _JS:
-            return f"<script>{_js(_JS[name])}</script>"
-        if _DROP.search(url):
-            return ""
-        raise OfflineAssetError(f"no local copy of script {url}")
+    def replacer(
+        kind: str, local: dict[str, Path], tag: str, body: Callable[[Path], str]
+    ) -> Callable[[re.Match[str]], str]:
+        def replace(match: re.Match[str]) -> str:
+            url = match.group(1)
+            name = _asset_name(url)
+            if name in local:
+                return f"<{tag}>{body(local[name])}</{tag}>"
+            if _DROP.search(url):
+                return ""
+            raise OfflineAssetError(f"no local copy of {kind} {url}")
 
-    def link(match: re.Match[str]) -> str:
-        url = match.group(1)
-        name = _asset_name(url)
-        if name in _CSS:
-            return f"<style>{_css(_CSS[name])}</style>"
-        if _DROP.search(url):
-            return ""
-        raise OfflineAssetError(f"no local copy of stylesheet {url}")
+        return replace
 
+    script = replacer("script", _JS, "script", _js)
+    link = replacer("stylesheet", _CSS, "style", _css)
     out = _LINK_CSS.sub(link, _SCRIPT_SRC.sub(script, html))
     check_offline(out)
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser import ARGS, CHROMIUM
+from browser import CHROMIUM, open_offline
 
 from maps.offline import save_map
 from maps.render import render_map
@@ -34,28 +34,10 @@ def browser_page(world, tmp_path_factory):
         pytest.skip("Debian chromium is not installed (/usr/bin/chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     path = save_map(render_map(**world), tmp_path_factory.mktemp("map") / "map.html")
-    log = {"blocked": [], "failed": [], "errors": []}
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-
-        def handle(route):
-            url = route.request.url
-            if url.startswith(("file:", "data:", "blob:")):
-                return route.continue_()
-            log["blocked"].append(url)
-            return route.abort()
-
-        ctx.route("**/*", handle)
-        page = ctx.new_page()
-        page.on("console", lambda m: m.type == "error" and log["errors"].append(m.text))
-        page.on("pageerror", lambda e: log["errors"].append(str(e)))
-        page.on("requestfailed", lambda r: log["failed"].append((r.resource_type, r.url)))
-        page.goto(path.resolve().as_uri())
-        page.wait_for_selector(".leaflet-container")
+        browser, page, log = open_offline(p, path.resolve().as_uri(), ".leaflet-container")
         page.wait_for_selector("path.leaflet-interactive")
         yield page, log
-        ctx.close()
         browser.close()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser import ARGS, CHROMIUM
+from browser import CHROMIUM, open_offline
 from helpers_workspace import tables, write_workspace
 
 from geodata.workspace import read_workspace
@@ -55,27 +55,10 @@ def page(sweep_dir):
     if not CHROMIUM.exists() and not shutil.which("chromium"):
         pytest.skip("Debian chromium is not installed (/usr/bin/chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    log = {"blocked": [], "failed": [], "errors": []}
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-
-        def handle(route):
-            url = route.request.url
-            if url.startswith(("file:", "data:", "blob:")):
-                return route.continue_()
-            log["blocked"].append(url)
-            return route.abort()
-
-        ctx.route("**/*", handle)
-        pg = ctx.new_page()
-        pg.on("console", lambda m: m.type == "error" and log["errors"].append(m.text))
-        pg.on("pageerror", lambda e: log["errors"].append(str(e)))
-        pg.on("requestfailed", lambda r: log["failed"].append((r.resource_type, r.url)))
-        pg.goto((sweep_dir / "report.html").resolve().as_uri())
-        pg.wait_for_selector("#comparison")
+        url = (sweep_dir / "report.html").resolve().as_uri()
+        browser, pg, log = open_offline(p, url, "#comparison")
         yield pg, log
-        ctx.close()
         browser.close()
 
 

@@ -7,16 +7,14 @@ half GeoJSON files are produced here from real files.
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import shapely
+from cli_runner import run_cli  # noqa: F401 - re-exported for the corpus tests
 from helpers_workspace import (
     SCENARIO_TOML,
     tables,
@@ -44,17 +42,6 @@ def write_base(root: Path, data: dict[str, pd.DataFrame] | None = None,
                scenario: str = SCENARIO_TOML) -> Path:
     """Write the valid base workspace (optionally with changed tables) and return it."""
     return write_workspace(root, overrides=data or base_tables(), scenario=scenario)
-
-
-def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m relocation.cli ARGS`` from the repository, capturing text output."""
-    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "relocation.cli", *args],
-        cwd=cwd or REPO, env=full_env, capture_output=True, text=True, encoding="utf-8",
-        timeout=timeout,
-    )
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import typer
+from cli_runner import run_cli
 from helpers_workspace import tables, write_workspace
 from typer.testing import CliRunner
 
@@ -21,11 +20,7 @@ runner = CliRunner()
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-m", "relocation.cli", *args],
-        capture_output=True, text=True, encoding="utf-8", env=env, timeout=120, check=False,
-    )
+    return run_cli(*args, timeout=120)
 
 
 def test_validate_ok_prints_counts(tmp_path):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+from cli_runner import run_cli
 from helpers_workspace import write_workspace
 
 from geodata.adapter import to_problem
@@ -23,11 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-m", "relocation.cli", *args],
-        capture_output=True, text=True, encoding="utf-8", env=env, timeout=300, check=False,
-    )
+    return run_cli(*args, timeout=300)
 
 
 def test_plan_writes_a_checked_run_folder_and_map_rerenders(tmp_path):
