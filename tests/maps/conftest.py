@@ -156,3 +156,17 @@ def world():
         "site_load": site_load,
         "freed_land": freed,
     }
+
+
+@pytest.fixture(scope="session")
+def overlays() -> list[str]:
+    """The map's overlays in the layer switcher, in order (Vietnamese labels)."""
+    return [
+    "Khu vực (đi / đến)",
+    "Tuyến đường sắt dự kiến và nhà ga",
+    "Vành đai TOD",
+    "Đất được giải phóng",
+    "Luồng di dời",
+    "Khu / cụm công nghiệp tiếp nhận",
+    "Doanh nghiệp thuộc diện di dời",
+]

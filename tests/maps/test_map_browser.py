@@ -16,15 +16,6 @@ from maps.render import render_map
 
 pytestmark = pytest.mark.browser
 
-OVERLAYS = [
-    "Khu vực (đi / đến)",
-    "Tuyến đường sắt dự kiến và nhà ga",
-    "Vành đai TOD",
-    "Đất được giải phóng",
-    "Luồng di dời",
-    "Khu / cụm công nghiệp tiếp nhận",
-    "Doanh nghiệp thuộc diện di dời",
-]
 MAP_JS = "window[document.querySelector('.folium-map').id]"
 
 
@@ -41,11 +32,11 @@ def browser_page(world, tmp_path_factory):
         browser.close()
 
 
-def test_map_draws_offline(browser_page):
+def test_map_draws_offline(browser_page, overlays):
     page, log = browser_page
     assert page.evaluate("L.version") == "1.9.3"
     labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    assert [t.strip() for t in labels] == OVERLAYS
+    assert [t.strip() for t in labels] == overlays
     assert page.locator("path.leaflet-interactive").count() > 20
     assert page.locator(".marker-cluster").count() >= 1
     legend = page.locator("#legend")

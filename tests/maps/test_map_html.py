@@ -28,17 +28,9 @@ def _overlays(m):
     ]
 
 
-def test_layers_in_order_and_layer_control_last(rendered):
+def test_layers_in_order_and_layer_control_last(rendered, overlays):
     m, _ = rendered
-    assert _overlays(m) == [
-        "Khu vực (đi / đến)",
-        "Tuyến đường sắt dự kiến và nhà ga",
-        "Vành đai TOD",
-        "Đất được giải phóng",
-        "Luồng di dời",
-        "Khu / cụm công nghiệp tiếp nhận",
-        "Doanh nghiệp thuộc diện di dời",
-    ]
+    assert _overlays(m) == overlays
     assert isinstance(list(m._children.values())[-1], folium.LayerControl)
     assert m.options["maxZoom"] == 18 and m.options["minZoom"] == 8
     assert m.control_scale
