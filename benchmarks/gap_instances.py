@@ -32,7 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.append(str(REPO_ROOT))
 
-from relocation.errors import InputError, InputIssue  # noqa: E402
+from relocation.domain.errors import InputError, InputIssue  # noqa: E402
 
 SHARED_ENV = "RELOCATION_SHARED"
 GAP_SUBDIR = Path("benchmarks") / "gap"

@@ -25,11 +25,12 @@ import geopandas as gpd  # noqa: E402
 import pandas as pd  # noqa: E402
 from browser import ARGS, CHROMIUM  # noqa: E402
 
-from geodata.land import freed_parcels  # noqa: E402
+from geodata.parcels import freed_parcels  # noqa: E402
 from maps.offline import save_map  # noqa: E402
 from maps.render import render_map  # noqa: E402
-from relocation.freed_land import classify_freed_land, summarise_freed_land  # noqa: E402
-from relocation.scenario import FreedLand  # noqa: E402
+from models.housing import allocate_social_housing  # noqa: E402
+from relocation.domain.land_use import classify_freed_land, summarise_freed_land  # noqa: E402
+from relocation.domain.scenario import FreedLand  # noqa: E402
 
 DEMO = ROOT / "geodata" / "demo"
 YEARS = tuple(range(2024, 2031))
@@ -124,7 +125,7 @@ def demo_world() -> dict[str, object]:
     }
     cfg = FreedLand(social_housing_target_ha={z: t for z, t in targets.items() if z in deadline})
     t0 = time.perf_counter()
-    freed = classify_freed_land(parcels, cfg, YEARS)
+    freed = classify_freed_land(parcels, cfg, YEARS, allocate=allocate_social_housing)
     t_cls = time.perf_counter() - t0
     summary = summarise_freed_land(freed, cfg, YEARS)
     return {

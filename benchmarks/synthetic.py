@@ -38,7 +38,7 @@ from gap_instances import (
 )
 from shapely.geometry import Polygon
 
-from relocation.scenario import Scenario
+from relocation.domain.scenario import Scenario
 
 #: code, name_vi, name_en, share of firms, pollution class (domain brief §1.4 and §9).
 SECTORS: tuple[tuple[str, str, str, float, str], ...] = (

@@ -1,4 +1,4 @@
-"""The geo adapter: a workspace's geometry in, a plain :class:`~relocation.problem.Problem` out."""
+"""The geo adapter: a workspace's geometry in, a plain ``Problem`` out."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relocation.assemble import assemble_problem
-from relocation.problem import Problem
-from relocation.scenario import Scenario
+from relocation.domain.assemble import assemble_problem
+from relocation.domain.problem import Problem
+from relocation.domain.scenario import Scenario
 
 if TYPE_CHECKING:
     from geodata.workspace import Workspace

@@ -1118,7 +1118,7 @@ budget_vnd_per_year = 12000000000000
 
 [freed_land.social_housing_target_ha]
 # brief §6 [sourced, xe.today 2024-09]: social-housing land targets 2024–25 by city (ha);
-# freed parcels are allocated to meet them (relocation/freed_land.py)
+# freed parcels are allocated to meet them (relocation/domain/land_use.py)
 "old:thu_dau_mot" = 54.0
 "old:thuan_an" = 13.0
 "old:di_an" = 12.0
@@ -1133,7 +1133,7 @@ seed = 0
 
 
 def build_scenario_toml() -> str:
-    """The default ``scenario.toml`` text (keys as in ``relocation/scenario.py``)."""
+    """The default ``scenario.toml`` text (keys as in ``relocation/domain/scenario.py``)."""
     cap = TARGETS["max_moves_per_year"]
     n = TARGETS["n_firms"]
     return (

@@ -23,8 +23,8 @@ import pandas as pd
 import shapely
 
 from geodata.crs import to_output_crs
-from relocation.errors import InputError, InputIssue
-from relocation.labels import label
+from relocation.domain.errors import InputError, InputIssue
+from relocation.domain.labels import label
 
 if TYPE_CHECKING:
     from geodata.workspace import Workspace

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from relocation.errors import InputIssue
+from relocation.domain.errors import InputIssue
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from pyproj import CRS
 from geodata import columns as C
 from geodata.locations import distance_m, locate, read_polygons, squares
 from geodata.tables import SCENARIO_FILE, IssueLog, RawTable
-from relocation.scenario import Scenario
+from relocation.domain.scenario import Scenario
 
 POLLUTION = ("high", "medium", "low")
 ZONE_KINDS = ("origin", "destination", "both", "other")

@@ -39,8 +39,8 @@ from geodata.tables import (
     short,
     toml_error_position,
 )
-from relocation.errors import InputError, InputIssue, RelocationError
-from relocation.scenario import Scenario
+from relocation.domain.errors import InputError, InputIssue, RelocationError
+from relocation.domain.scenario import Scenario
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ def _scenario_issue(log: IssueLog, label: str, err: Any) -> None:
     loc = ".".join(str(p) for p in err["loc"])
     message = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        message = "unknown key (see relocation/scenario.py for every key)"
+        message = "unknown key (see relocation/domain/scenario.py for every key)"
     if not loc:
         # Whole-scenario checks name the quota window in their message only.
         match = _QUOTA_IN_MESSAGE.search(message)

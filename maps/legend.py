@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from maps.labels import label, safe_text
+from maps.text import label, safe_text
 
 
 def legend_html(

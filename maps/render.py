@@ -7,7 +7,7 @@ control (``maps/assets/year_control.js``) shows the plan's state at the end of a
 firms moved so far, parcels freed so far (dashed grey while awaiting remediation), the
 cumulative flows and each site's land use that year.
 
-Every user-provided string is escaped with :func:`maps.labels.safe_text` before it reaches
+Every user-provided string is escaped with :func:`maps.text.safe_text` before it reaches
 HTML. Use :func:`maps.offline.save_map` to write the self-contained file.
 """
 
@@ -27,10 +27,10 @@ from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 
 from maps.controls import Attribution, HtmlControl, MapAssets, YearControl
-from maps.labels import compact_json, fmt_dec, fmt_int, label, safe_text
 from maps.legend import legend_html
-from relocation.errors import InputError, InputIssue
-from relocation.freed_land import LAND_CLASSES
+from maps.text import compact_json, fmt_dec, fmt_int, label, safe_text
+from relocation.domain.errors import InputError, InputIssue
+from relocation.domain.land_use import LAND_CLASSES
 
 METRIC_CRS = "EPSG:32648"
 
@@ -182,7 +182,7 @@ def render_map(
     site_load : pandas.DataFrame
         ``site_id``, ``year``, ``released_m2``, ``used_m2``, ``free_m2`` (cumulative).
     freed_land : geopandas.GeoDataFrame, optional
-        Output of ``relocation.freed_land.classify_freed_land`` with parcel geometry.
+        Output of ``relocation.domain.land_use.classify_freed_land`` with parcel geometry.
     lang : str
         ``"vi"`` (default) or ``"en"``.
     title : str, optional
@@ -201,7 +201,7 @@ def render_map(
 
     Raises
     ------
-    relocation.errors.InputError
+    relocation.domain.errors.InputError
         If a table lacks a needed column or a geometry.
     ValueError
         If ``lang`` or ``flow_weight`` is not one of the allowed values.

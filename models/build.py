@@ -5,7 +5,7 @@ model's table of contents. Each family states its rule, adds it for every index 
 concerns, and returns its part of the objective (whole VND). Rules that concern a firm
 and a site alone (sector and polluting acceptance, readiness, pairs, strict preferences,
 opening years) are enforced by admissibility: no variable exists for a forbidden move
-(:mod:`relocation.costs`).
+(:mod:`relocation.domain.costs`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from relocation.problem import Problem
+from relocation.domain.problem import Problem
 
 #: Objective weights that are not per-move coefficients.
 Objective = list[tuple[cp_model.LinearExprT, int]]

@@ -1,13 +1,13 @@
-"""Decode chosen option rows into a :class:`~relocation.problem.Plan`."""
+"""Decode chosen option rows into a :class:`~relocation.domain.problem.Plan`."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from relocation.check import supply_split_count
-from relocation.costs import move_terms, weighted_total
-from relocation.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
+from relocation.domain.check import supply_split_count
+from relocation.domain.costs import move_terms, weighted_total
+from relocation.domain.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
 
 
 def decode_plan(problem: Problem, rows: np.ndarray) -> Plan:

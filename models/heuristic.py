@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from relocation.problem import Problem
+from relocation.domain.problem import Problem
 
 
 def _needed_by_year(problem: Problem, firm_last: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from models.build import ModelSpec, capacity_breakpoints
 from models.relax import Relaxation
-from relocation.problem import Problem
+from relocation.domain.problem import Problem
 
 
 @dataclass

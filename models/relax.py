@@ -23,7 +23,7 @@ import highspy
 import numpy as np
 
 from models.build import ModelSpec, capacity_breakpoints
-from relocation.problem import Problem
+from relocation.domain.problem import Problem
 
 log = logging.getLogger(__name__)
 

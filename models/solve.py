@@ -33,8 +33,8 @@ from models.build import BuiltModel, ModelSpec, build_model, new_solver
 from models.heuristic import greedy_plan
 from models.lagrange import solve_lagrangian
 from models.relax import solve_relaxation
-from relocation.costs import option_coefficients
-from relocation.problem import COST_TERMS, DISRUPTION_TERMS, Problem
+from relocation.domain.costs import option_coefficients
+from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS, Problem
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The ``relocation`` command line.
 
 One function per command; each runs its work through :func:`run_guarded`, which turns the
-project's errors into a message on stderr and an exit code (``relocation.errors``: 2 bad
+project's errors into a message on stderr and an exit code (``relocation.domain.errors``: 2 bad
 input, 3 infeasible, 130 interrupted, 143 terminated), never a traceback.
 """
 
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from relocation.errors import (
+from relocation.domain.errors import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
     EXIT_OK,
@@ -56,7 +56,7 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def format_issue(issue: InputIssue) -> str:
-    """One line per issue (see :meth:`relocation.errors.InputIssue.format`)."""
+    """One line per issue (see :meth:`relocation.domain.errors.InputIssue.format`)."""
     return issue.format()
 
 
@@ -395,7 +395,7 @@ def check_options(workspace: Path, opts: PlanOptions) -> None:
                 option, value = _option_for(loc, updates)
                 message = str(err["msg"]).removeprefix("Value error, ")
                 if err["type"] == "extra_forbidden":
-                    message = f"unknown key {loc!r} (see relocation/scenario.py for every key)"
+                    message = f"unknown key {loc!r} (see relocation/domain/scenario.py)"
                 elif loc:
                     message = f"{loc}: {message}"
                 issues.append(
@@ -461,7 +461,7 @@ def demo_command(
 
 
 def _sweep_line(result: object, done: int, total: int) -> str:
-    from relocation.problem import COST_TERMS, DISRUPTION_TERMS
+    from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS
 
     s = result.summary  # type: ignore[attr-defined]
     name = result.point.name  # type: ignore[attr-defined]
@@ -485,7 +485,7 @@ def map_command(
     """Re-render a run folder's map.html from its own files (e.g. --lang en)."""
 
     def work() -> int:
-        from relocation.land_map import rerender_map
+        from relocation.freed_land import rerender_map
 
         if lang not in ("vi", "en"):
             raise InputError(

@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 
 from geodata.outputs import write_csv
-from relocation.errors import InputError, InputIssue
-from relocation.problem import ALL_TERMS, COST_TERMS, DISRUPTION_TERMS
+from relocation.domain.errors import InputError, InputIssue
+from relocation.domain.problem import ALL_TERMS, COST_TERMS, DISRUPTION_TERMS
 
 #: Columns of ``schedule.csv`` the diff needs.
 NEEDED = ("firm_id", "firm_name", "site_id", "site_name", "year", "total_vnd")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from relocation.freed_land import LAND_CLASSES
-from relocation.problem import COST_TERMS, DISRUPTION_TERMS
+from relocation.domain.land_use import LAND_CLASSES
+from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS
 
 
 def _bn(v: float) -> str:

@@ -1,7 +1,7 @@
 """Scenario sweeps: one full planning run per quota floor or grid point, in parallel.
 
-A sweep reads the workspace once, builds one :class:`~relocation.scenario.Scenario` per
-point (merge order as in :mod:`relocation.scenario`: defaults, ``scenario.toml``, then
+A sweep reads the workspace once, builds one :class:`~relocation.domain.scenario.Scenario` per
+point (merge order as in :mod:`relocation.domain.scenario`: defaults, ``scenario.toml``, then
 ``--set`` overrides, then the point's own settings, then ``--time-limit`` and the solver
 workers the sweep gives each scenario), and solves the points on ``dask.distributed``
 workers: a local cluster of processes, or an existing cluster (``--scheduler``). Workers
@@ -63,8 +63,8 @@ import pydantic
 
 from geodata.outputs import staged_folder, write_json
 from geodata.workspace import Workspace, read_workspace
-from relocation.errors import InfeasibleError, InputError, InputIssue
-from relocation.scenario import Scenario
+from relocation.domain.errors import InfeasibleError, InputError, InputIssue
+from relocation.domain.scenario import Scenario
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +308,7 @@ def apply_overrides(
             loc = ".".join(str(p) for p in err["loc"])
             msg = str(err["msg"]).removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = "unknown key (see relocation/scenario.py for every key)"
+                msg = "unknown key (see relocation/domain/scenario.py for every key)"
             given = updates.get(loc, err.get("input"))
             shown = None if isinstance(given, (dict, list, tuple)) else _short(given)
             issues.append(InputIssue(source, None, loc or None, shown, msg))

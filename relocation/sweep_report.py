@@ -3,7 +3,7 @@
 One row per scenario, read from the scenarios' ``summary.json``. The report is one
 self-contained page: an inline SVG trade-off chart drawn here (no JavaScript at all, so
 nothing on the page can run), the comparison table and relative links to each scenario's
-``map.html``. Every name shown is escaped with :func:`maps.labels.safe_text`.
+``map.html``. Every name shown is escaped with :func:`maps.text.safe_text`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from urllib.parse import quote
 import pandas as pd
 
 from geodata.outputs import write_csv, write_text
-from maps.labels import safe_text
 from maps.offline import check_offline
-from relocation.freed_land import LAND_CLASSES
-from relocation.labels import label
-from relocation.problem import ALL_TERMS, COST_TERMS, DISRUPTION_TERMS
-from relocation.scenario import Scenario
+from maps.text import safe_text
+from relocation.domain.labels import label
+from relocation.domain.land_use import LAND_CLASSES
+from relocation.domain.problem import ALL_TERMS, COST_TERMS, DISRUPTION_TERMS
+from relocation.domain.scenario import Scenario
 
 if TYPE_CHECKING:
     from relocation.sweep import SweepOutcome

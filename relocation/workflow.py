@@ -28,18 +28,18 @@ from geodata.outputs import (
     write_text,
 )
 from geodata.workspace import Workspace, read_workspace
+from models.conflicts import best_share, conflicting_rules
 from models.decode import decode_plan
-from models.explain import best_share, conflicting_rules
 from models.solve import SolveParams, SolveResult, Status, StopToken, solve
-from relocation.check import check_plan
-from relocation.costs import weighted_total
-from relocation.errors import InfeasibleError
-from relocation.explain import precheck, summarise_core
-from relocation.freed_land import LAND_CLASSES
-from relocation.labels import label
-from relocation.land_map import freed_land_outputs, render_run_map
-from relocation.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
-from relocation.scenario import Scenario
+from relocation.domain.check import check_plan
+from relocation.domain.costs import weighted_total
+from relocation.domain.errors import InfeasibleError
+from relocation.domain.labels import label
+from relocation.domain.land_use import LAND_CLASSES
+from relocation.domain.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
+from relocation.domain.scenario import Scenario
+from relocation.freed_land import freed_land_outputs, render_run_map
+from relocation.infeasibility import precheck, summarise_core
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.workspace import read_workspace
-from relocation.scenario import Scenario
+from relocation.domain.scenario import Scenario
 
 
 def released(

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from geodata.adapter import road_distance_km
-from relocation.assemble import assemble_problem
-from relocation.problem import Problem
-from relocation.scenario import Scenario
+from relocation.domain.assemble import assemble_problem
+from relocation.domain.problem import Problem
+from relocation.domain.scenario import Scenario
 
 FIRM_DEFAULTS: dict[str, Any] = {
     "zone_id": "Z_SOUTH",

@@ -23,8 +23,8 @@ import gap_instances  # noqa: E402
 import province_bench  # noqa: E402
 import synthetic  # noqa: E402
 
-from relocation.errors import InputError  # noqa: E402
-from relocation.scenario import Scenario  # noqa: E402
+from relocation.domain.errors import InputError  # noqa: E402
+from relocation.domain.scenario import Scenario  # noqa: E402
 
 SHARED = gap_instances.find_shared_dir()
 needs_shared = pytest.mark.skipif(

@@ -25,7 +25,7 @@ def test_script_imports_no_model_code():
     text = SCRIPT.read_text(encoding="utf-8")
     assert "models" not in {line.split()[1].split(".")[0] for line in text.splitlines()
                             if line.startswith(("import ", "from "))}
-    assert "relocation.check" not in text and "relocation.costs" not in text
+    assert "relocation.domain.check" not in text and "relocation.domain.costs" not in text
 
 
 def test_plan_passes_and_broken_schedules_are_caught(tmp_path):

@@ -18,7 +18,7 @@ import pytest
 import shapely
 
 from geodata.demo_generator import DEMO_FILES, TARGETS, write_demo
-from relocation.scenario import Scenario
+from relocation.domain.scenario import Scenario
 
 DEMO = Path(__file__).resolve().parents[2] / "geodata" / "demo"
 TEXT_COLS = {

@@ -24,7 +24,7 @@ from pyproj.transformer import TransformerGroup
 
 from geodata.crs import operation_epsg_codes, transformer_to_wgs84
 from geodata.workspace import hash_inputs, read_workspace
-from relocation.errors import InputError
+from relocation.domain.errors import InputError
 
 FORMATS = ["csv", "xlsx", "geojson", "gpkg", "workspace_gpkg"]
 

@@ -12,7 +12,7 @@ from helpers_workspace import SCENARIO_TOML, tables, write_csv, write_workspace,
 
 from geodata import tables as T
 from geodata.workspace import read_workspace
-from relocation.errors import InputError, InputIssue
+from relocation.domain.errors import InputError, InputIssue
 
 
 def _errors(root: Path) -> list[InputIssue]:

@@ -22,7 +22,7 @@ def test_relative_workspace_path(tmp_path: Path) -> None:
 
 def test_repeated_warnings_are_collapsed_into_one_line() -> None:
     from geodata.workspace import collapse_warnings
-    from relocation.errors import InputIssue
+    from relocation.domain.errors import InputIssue
 
     many = [InputIssue("firms.csv", r, "land_area_m2", "1", "unusually small", "warning")
             for r in range(2, 102)]

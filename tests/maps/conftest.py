@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata.land import freed_parcels
-from relocation.freed_land import classify_freed_land
-from relocation.scenario import FreedLand
+from geodata.parcels import freed_parcels
+from models.housing import allocate_social_housing
+from relocation.domain.land_use import classify_freed_land
+from relocation.domain.scenario import FreedLand
 
 YEARS = (2024, 2025, 2026, 2027)
 XSS_NAMES = (
@@ -145,7 +146,10 @@ def world():
     site_load = pd.DataFrame(load)
     parcels = freed_parcels(firms, moves[["firm_id", "site_id", "year"]], stations, sites)
     freed = classify_freed_land(
-        parcels, FreedLand(remediation_years=2, social_housing_min_m2=4000.0), YEARS
+        parcels,
+        FreedLand(remediation_years=2, social_housing_min_m2=4000.0),
+        YEARS,
+        allocate=allocate_social_housing,
     )
     return {
         "zones": zones,
@@ -162,11 +166,11 @@ def world():
 def overlays() -> list[str]:
     """The map's overlays in the layer switcher, in order (Vietnamese labels)."""
     return [
-    "Khu vực (đi / đến)",
-    "Tuyến đường sắt dự kiến và nhà ga",
-    "Vành đai TOD",
-    "Đất được giải phóng",
-    "Luồng di dời",
-    "Khu / cụm công nghiệp tiếp nhận",
-    "Doanh nghiệp thuộc diện di dời",
-]
+        "Khu vực (đi / đến)",
+        "Tuyến đường sắt dự kiến và nhà ga",
+        "Vành đai TOD",
+        "Đất được giải phóng",
+        "Luồng di dời",
+        "Khu / cụm công nghiệp tiếp nhận",
+        "Doanh nghiệp thuộc diện di dời",
+    ]

@@ -111,7 +111,7 @@ def test_unknown_remote_asset_is_refused():
 
 
 def test_missing_column_is_a_clear_error(world):
-    from relocation.errors import InputError
+    from relocation.domain.errors import InputError
 
     bad = dict(world, site_load=world["site_load"].drop(columns="free_m2"))
     with pytest.raises(InputError, match="site_load, column free_m2"):

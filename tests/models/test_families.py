@@ -10,8 +10,8 @@ from ortools.sat.python import cp_model
 from models.build import ModelSpec, build_model
 from models.decode import decode_plan
 from models.solve import SolveParams, Status, solve
-from relocation.check import check_plan
-from relocation.problem import Problem
+from relocation.domain.check import check_plan
+from relocation.domain.problem import Problem
 
 PARAMS = SolveParams(time_limit_s=10, workers=1, seed=0, relative_gap=0.0)
 ALL_BY_2025 = [{"by_year": 2025, "min_share": 1.0, "max_share": 1.0}]

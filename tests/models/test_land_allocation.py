@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from models.land import allocate_social_housing
+from models.housing import allocate_social_housing
 
 
 def _brute_force(areas, zones, values, targets):

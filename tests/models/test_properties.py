@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from models.decode import decode_plan
 from models.solve import SolveParams, Status, solve
-from relocation.check import check_moves, check_plan
+from relocation.domain.check import check_moves, check_plan
 
 PARAMS = SolveParams(time_limit_s=10, workers=1, seed=0, relative_gap=0.0)
 SECTORS = ("wood_furniture", "garment_footwear")

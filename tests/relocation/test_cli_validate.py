@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import geodata.workspace as W
 from relocation import cli
-from relocation.errors import InfeasibleError, InputError, InputIssue
+from relocation.domain.errors import InfeasibleError, InputError, InputIssue
 
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()

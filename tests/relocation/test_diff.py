@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from geodata.outputs import write_csv, write_json
 from relocation import cli
 from relocation.diff import DIFF_COLUMNS, diff_runs, read_run
-from relocation.problem import ALL_TERMS
+from relocation.domain.problem import ALL_TERMS
 from relocation.workflow import SCHEDULE_COLUMNS, PlanOptions, plan_workspace
 
 runner = CliRunner()

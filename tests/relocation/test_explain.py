@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from factories import make_problem
 
-from models.explain import best_share, conflicting_rules
+from models.conflicts import best_share, conflicting_rules
 from models.solve import SolveParams, Status, solve
-from relocation.explain import precheck, summarise_core
+from relocation.infeasibility import precheck, summarise_core
 
 PARAMS = SolveParams(time_limit_s=10, workers=1, relative_gap=0.0)
 

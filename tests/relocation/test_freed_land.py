@@ -1,4 +1,4 @@
-"""Freed-land measurement (geodata.land) and classification (relocation.freed_land).
+"""Freed-land measurement (geodata.parcels) and classification (relocation.domain.land_use).
 
 Parcels are real squares built in UTM 48N around a real station point near Bình Chuẩn,
 then reprojected to WGS 84 as the workflow gives them.
@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata.land import FREED_PARCEL_COLUMNS, freed_parcels
-from relocation.errors import InputError
-from relocation.freed_land import classify_freed_land, summarise_freed_land
-from relocation.scenario import FreedLand
+from geodata.parcels import FREED_PARCEL_COLUMNS, freed_parcels
+from models.housing import allocate_social_housing
+from relocation.domain.errors import InputError
+from relocation.domain.land_use import classify_freed_land, summarise_freed_land
+from relocation.domain.scenario import FreedLand
 
 UTM = "EPSG:32648"
 YEARS = tuple(range(2024, 2031))
@@ -106,7 +107,9 @@ def test_parcels_are_measured_in_metres(parcels):
 
 
 def test_rings_just_inside_and_outside(parcels):
-    out = classify_freed_land(parcels, FreedLand(), YEARS).set_index("firm_id")
+    out = classify_freed_land(
+        parcels, FreedLand(), YEARS, allocate=allocate_social_housing
+    ).set_index("firm_id")
     assert out.loc["F_IN500", "land_class"] == "tod_core"
     assert out.loc["F_OUT500", "land_class"] == "tod_transition"
     assert out.loc["F_IN1000", "land_class"] == "tod_transition"
@@ -120,13 +123,17 @@ def test_rings_just_inside_and_outside(parcels):
 
 def test_ring_thresholds_come_from_the_config(parcels):
     cfg = FreedLand(tod_core_m=520.0, tod_transition_m=1020.0)
-    out = classify_freed_land(parcels, cfg, YEARS).set_index("firm_id")
+    out = classify_freed_land(parcels, cfg, YEARS, allocate=allocate_social_housing).set_index(
+        "firm_id"
+    )
     assert out.loc["F_OUT500", "land_class"] == "tod_core"
     assert out.loc["F_OUT1000", "land_class"] == "tod_transition"
 
 
 def test_remediation_delays_polluting_parcels(parcels):
-    out = classify_freed_land(parcels, FreedLand(remediation_years=2), YEARS).set_index("firm_id")
+    out = classify_freed_land(
+        parcels, FreedLand(remediation_years=2), YEARS, allocate=allocate_social_housing
+    ).set_index("firm_id")
     assert out.loc["F_DIRTY", "available_year"] == 2031
     assert bool(out.loc["F_DIRTY", "awaiting_remediation"])
     assert out.loc["F_DIRTY", "land_class"] == "green_public"
@@ -134,23 +141,34 @@ def test_remediation_delays_polluting_parcels(parcels):
     # Medium pollution does not wait.
     assert out.loc["F_BIG", "available_year"] == 2026
     # With no delay the same parcel is usable in its move year and becomes ordinary land.
-    out0 = classify_freed_land(parcels, FreedLand(remediation_years=0), YEARS).set_index("firm_id")
+    out0 = classify_freed_land(
+        parcels, FreedLand(remediation_years=0), YEARS, allocate=allocate_social_housing
+    ).set_index("firm_id")
     assert out0.loc["F_DIRTY", "available_year"] == 2029
     assert out0.loc["F_DIRTY", "land_class"] == "commerce_services"
 
 
 def test_small_parcel_becomes_green(parcels):
-    out = classify_freed_land(parcels, FreedLand(), YEARS).set_index("firm_id")
+    out = classify_freed_land(
+        parcels, FreedLand(), YEARS, allocate=allocate_social_housing
+    ).set_index("firm_id")
     assert out.loc["F_SMALL", "land_class"] == "green_public"
     assert "1,600 m² ≤ 2,000 m²" in out.loc["F_SMALL", "reason"]
 
 
 def test_social_housing_by_rule_without_target(parcels):
-    out = classify_freed_land(parcels, FreedLand(), YEARS).set_index("firm_id")
+    out = classify_freed_land(
+        parcels, FreedLand(), YEARS, allocate=allocate_social_housing
+    ).set_index("firm_id")
     assert out.loc["F_BIG", "land_class"] == "social_housing"
     assert "rule" in out.loc["F_BIG", "reason"]
     # Too far from jobs: no social housing.
-    far = classify_freed_land(parcels, FreedLand(social_housing_max_km_to_jobs=0.3), YEARS)
+    far = classify_freed_land(
+        parcels,
+        FreedLand(social_housing_max_km_to_jobs=0.3),
+        YEARS,
+        allocate=allocate_social_housing,
+    )
     assert far.set_index("firm_id").loc["F_BIG", "land_class"] == "commerce_services"
 
 
@@ -171,7 +189,7 @@ def _target_world():
 def test_allocation_meets_target_and_keeps_tod_land():
     p = _target_world()
     cfg = FreedLand(social_housing_target_ha={"thuan_an": 1.2})
-    out = classify_freed_land(p, cfg, YEARS).set_index("firm_id")
+    out = classify_freed_land(p, cfg, YEARS, allocate=allocate_social_housing).set_index("firm_id")
     sh = out.index[out["land_class"] == "social_housing"]
     # 1.2 ha is met by T_A + T_B (1.2025 ha), the cheapest cover; the TOD core is kept.
     assert set(sh) == {"T_A", "T_B", "D_OTHER"}
@@ -190,13 +208,13 @@ def test_allocation_takes_tod_land_only_when_needed():
     p = _target_world()
     # 3.5 ha needs all four eligible parcels (3.6425 ha): the TOD core goes too.
     cfg = FreedLand(social_housing_target_ha={"thuan_an": 3.5})
-    out = classify_freed_land(p, cfg, YEARS).set_index("firm_id")
+    out = classify_freed_land(p, cfg, YEARS, allocate=allocate_social_housing).set_index("firm_id")
     assert out.loc["T_CORE", "land_class"] == "social_housing"
     s = summarise_freed_land(out.reset_index(), cfg, YEARS).targets.set_index("zone_id")
     assert s.loc["thuan_an", "shortfall_ha"] == 0
     # 5 ha cannot be met: everything eligible is used and the shortfall is reported.
     cfg = FreedLand(social_housing_target_ha={"thuan_an": 5.0, "ben_cat": 2.0})
-    out = classify_freed_land(p, cfg, YEARS)
+    out = classify_freed_land(p, cfg, YEARS, allocate=allocate_social_housing)
     s = summarise_freed_land(out, cfg, YEARS).targets.set_index("zone_id")
     assert s.loc["thuan_an", "shortfall_ha"] == pytest.approx(5.0 - 3.6425, abs=1e-3)
     assert s.loc["ben_cat", "shortfall_ha"] == 2.0
@@ -204,7 +222,7 @@ def test_allocation_takes_tod_land_only_when_needed():
 
 def test_summary_by_zone_year_and_station(parcels):
     cfg = FreedLand()
-    out = classify_freed_land(parcels, cfg, YEARS)
+    out = classify_freed_land(parcels, cfg, YEARS, allocate=allocate_social_housing)
     s = summarise_freed_land(out, cfg, YEARS)
     z = s.by_zone_year.set_index(["zone_id", "year"])
     assert z.loc[("thuan_an", 2025), "freed_ha"] == 0
@@ -220,7 +238,7 @@ def test_summary_by_zone_year_and_station(parcels):
 def test_no_stations_means_no_tod():
     firms, st, sites = _world(SPEC, stations=False)
     p = freed_parcels(firms, _moves(["F_IN500"]), st, sites)
-    out = classify_freed_land(p, FreedLand(), YEARS)
+    out = classify_freed_land(p, FreedLand(), YEARS, allocate=allocate_social_housing)
     assert out["land_class"].iloc[0] == "commerce_services"
 
 
@@ -228,7 +246,7 @@ def test_bad_input_names_table_row_and_column(parcels):
     bad = parcels.copy()
     bad.loc[1, "pollution"] = "toxic"
     with pytest.raises(InputError) as err:
-        classify_freed_land(bad, FreedLand(), YEARS)
+        classify_freed_land(bad, FreedLand(), YEARS, allocate=allocate_social_housing)
     msg = str(err.value)
     assert "parcels, row 3, column pollution" in msg and "F_OUT500" in msg
     firms, st, sites = _world(SPEC)
@@ -236,4 +254,6 @@ def test_bad_input_names_table_row_and_column(parcels):
         freed_parcels(firms, _moves(["F_IN500", "NOPE"]), st, sites)
     assert "moves, row 3, column firm_id" in str(err.value)
     with pytest.raises(InputError, match="required column"):
-        classify_freed_land(parcels.drop(columns="area_m2"), FreedLand(), YEARS)
+        classify_freed_land(
+            parcels.drop(columns="area_m2"), FreedLand(), YEARS, allocate=allocate_social_housing
+        )

@@ -15,8 +15,8 @@ from helpers_workspace import write_workspace
 from geodata.adapter import to_problem
 from geodata.workspace import read_workspace
 from maps.offline import check_offline
-from relocation.check import check_plan
-from relocation.problem import MOVE_TERMS, Plan
+from relocation.domain.check import check_plan
+from relocation.domain.problem import MOVE_TERMS, Plan
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -23,10 +23,10 @@ from geodata.adapter import to_problem
 from geodata.workspace import read_workspace
 from models.solve import SolveParams, Status, solve
 from relocation import cli
-from relocation.check import check_plan
-from relocation.errors import InputError
-from relocation.problem import Plan
-from relocation.scenario import Scenario
+from relocation.domain.check import check_plan
+from relocation.domain.errors import InputError
+from relocation.domain.problem import Plan
+from relocation.domain.scenario import Scenario
 from relocation.sweep import (
     SweepOptions,
     apply_overrides,

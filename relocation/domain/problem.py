@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relocation.scenario import Scenario
+from relocation.domain.scenario import Scenario
 
 #: Per-move cost and disruption terms, whole VND discounted to the horizon's start.
 #: ``relocation`` is the sum of the first six; ``surveyed`` is a ``pairs.cost_vnd`` that
@@ -73,7 +73,7 @@ class Problem:
         One row per admissible (firm, site): ``firm``, ``site`` (int positions),
         ``area_m2`` (int), ``distance_km`` (float), one float column per name in
         ``MOVE_TERMS`` (undiscounted VND) and ``support_nominal_vnd`` (int64).
-        See :mod:`relocation.costs`.
+        See :mod:`relocation.domain.costs`.
     options : pandas.DataFrame
         The admissible moves, one row per (firm, site, year): ``pair`` (row of
         ``pair_terms``), ``firm``, ``site`` (int positions), ``year`` (int), ``area_m2``

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from relocation.errors import InputError, InputIssue
+from relocation.domain.errors import InputError, InputIssue
 
 METRIC_CRS = "EPSG:32648"
 
@@ -97,7 +97,7 @@ def freed_parcels(
 
     Raises
     ------
-    relocation.errors.InputError
+    relocation.domain.errors.InputError
         If a column is missing, a move names an unknown firm, a firm moves twice, or a
         geometry is missing.
     """

@@ -2,7 +2,7 @@
 
 First cheap pre-solve checks that quote figures ("40% by 2025 needs 1,160 moves; the
 yearly processing capacity allows 2 × 650 = 1,300"); otherwise the solver's conflicting
-rules found through named assumptions (:func:`models.explain.conflicting_rules`), turned
+rules found through named assumptions (:func:`models.conflicts.conflicting_rules`), turned
 into sentences here.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from relocation.problem import Problem
+from relocation.domain.problem import Problem
 
 
 def _fmt(n: float) -> str:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from relocation.costs import build_options, move_terms, weighted_total
-from relocation.problem import ALL_TERMS, Plan, Problem
+from relocation.domain.costs import build_options, move_terms, weighted_total
+from relocation.domain.problem import ALL_TERMS, Plan, Problem
 
 
 @dataclass(frozen=True)

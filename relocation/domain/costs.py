@@ -32,8 +32,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from relocation.problem import MOVE_TERMS, RELOCATION_TERMS, TERM_WEIGHT
-from relocation.scenario import Scenario
+from relocation.domain.problem import MOVE_TERMS, RELOCATION_TERMS, TERM_WEIGHT
+from relocation.domain.scenario import Scenario
 
 
 def attrition_share(distance_km: np.ndarray, scenario: Scenario) -> np.ndarray:
@@ -120,7 +120,7 @@ def build_options(
     Parameters
     ----------
     firms, sites : pandas.DataFrame
-        As in :class:`relocation.problem.Problem`.
+        As in :class:`relocation.domain.problem.Problem`.
     capacity_m2 : numpy.ndarray
         int64 (sites, years), cumulative land available for planned moves.
     distance_km : numpy.ndarray

@@ -1,4 +1,4 @@
-"""Assemble a frozen :class:`~relocation.problem.Problem` from plain, validated tables.
+"""Assemble a frozen :class:`~relocation.domain.problem.Problem` from plain, validated tables.
 
 The geo adapter (:mod:`geodata.adapter`) turns geometry into numbers (lon/lat, road km)
 and calls :func:`assemble_problem`; nothing here touches files or CRS.
@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relocation.costs import build_options
-from relocation.problem import Problem
-from relocation.scenario import Scenario
+from relocation.domain.costs import build_options
+from relocation.domain.problem import Problem
+from relocation.domain.scenario import Scenario
 
 
 def _split_ids(value: object) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model
 
 from models.build import ModelSpec, build_model, new_solver
 from models.solve import SolveParams, Status, solve
-from relocation.problem import Problem
+from relocation.domain.problem import Problem
 
 
 def conflicting_rules(
