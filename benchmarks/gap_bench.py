@@ -18,7 +18,6 @@ d15900 (900×15), d801600 (1,600×80).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import math
 import os
@@ -90,33 +89,6 @@ class PlanRun:
     peak_rss_mib: float | None
     progress: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
-
-
-def plan_command_available(command: str = "plan") -> bool:
-    """Whether ``relocation COMMAND`` exists (the CLI is being written meanwhile).
-
-    Parameters
-    ----------
-    command : str, optional
-        Sub-command to probe with ``--help``.
-
-    Returns
-    -------
-    bool
-        True when ``python -m relocation.cli COMMAND --help`` succeeds.
-    """
-    try:
-        if importlib.util.find_spec("relocation.cli") is None:
-            return False
-    except ImportError:
-        return False
-    probe = subprocess.run(
-        [sys.executable, "-m", "relocation.cli", command, "--help"],
-        capture_output=True,
-        env=_child_env(),
-        check=False,
-    )
-    return probe.returncode == 0
 
 
 def _child_env() -> dict[str, str]:
@@ -397,9 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"no instance file for {', '.join(unknown)} in {gap_dir(shared)}")
 
-    use_cpsat = not args.no_cpsat and plan_command_available()
-    if not args.no_cpsat and not use_cpsat:
-        print("note: `relocation plan` is not available yet: HiGHS only.")
+    use_cpsat = not args.no_cpsat
     rows: list[dict[str, Any]] = []
     for name in names:
         rows += bench_instance(known[name], shared, times, args.out, use_cpsat)

@@ -25,7 +25,6 @@ import pandas as pd
 from gap_bench import (
     OUT_DIR,
     PlanRun,
-    plan_command_available,
     run_plan,
     run_relocation,
     to_markdown,
@@ -128,31 +127,23 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--time-limit must be positive")
 
     base = args.out / "province"
-    can_plan = plan_command_available()
-    if not can_plan:
-        print(
-            "note: `relocation plan` is not available yet: workspaces are generated, not planned."
-        )
     rows = []
     if not args.no_demo:
-        if not can_plan or not plan_command_available("export-demo"):
-            print("skipped the demo: `relocation plan` or `export-demo` is not available yet")
+        demo = base / "workspaces" / "demo"
+        ok, why = export_demo(demo)
+        if not ok:
+            print(f"skipped the demo: {why}")
         else:
-            demo = base / "workspaces" / "demo"
-            ok, why = export_demo(demo)
-            if not ok:
-                print(f"skipped the demo: {why}")
-            else:
-                run = run_plan(demo, base / "runs" / "demo", args.time_limit)
-                rows.append(row_for("demo", None, run, None))
-                print(_line(rows[-1]), flush=True)
+            run = run_plan(demo, base / "runs" / "demo", args.time_limit)
+            rows.append(row_for("demo", None, run, None))
+            print(_line(rows[-1]), flush=True)
     for n in sizes:
         started = time.perf_counter()
         province = generate_province(n, args.sites, args.years, args.seed)
         ws = write_province(province, base / "workspaces" / f"synthetic-{n}")
         gen_s = time.perf_counter() - started
-        run = run_plan(ws, base / "runs" / f"synthetic-{n}", args.time_limit) if can_plan else None
-        if run is not None and run.message:
+        run = run_plan(ws, base / "runs" / f"synthetic-{n}", args.time_limit)
+        if run.message:
             print(f"  relocation plan failed (exit {run.exit_code}):\n{run.message}")
         rows.append(row_for(f"synthetic-{n}", n, run, gen_s))
         print(_line(rows[-1]), flush=True)

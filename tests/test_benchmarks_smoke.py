@@ -128,8 +128,6 @@ def test_highs_side_returns_a_valid_assignment_and_bound() -> None:
 
 @needs_shared
 def test_relocation_plan_reaches_the_gap_optimum(tmp_path: Path) -> None:
-    if not gap_bench.plan_command_available():
-        pytest.skip("`relocation plan` is not available yet")
     ws = gap_instances.write_gap_workspace(_c05100(), tmp_path / "ws")
     run = gap_bench.run_plan(ws, tmp_path / "run", time_limit_s=20.0, workers=1)
     assert run.exit_code == 0, run.message

@@ -142,10 +142,6 @@ def test_export_demo_into_an_empty_existing_folder(tmp_path, fake_demo):
 
 
 def test_export_of_the_embedded_demo_validates(tmp_path):
-    demo = W._demo_dir()
-    names = {p.name for p in demo.iterdir()} if demo.is_dir() else set()
-    if not set(W.DEMO_REQUIRED) <= names:
-        pytest.skip("the embedded demo (geodata/demo/) has not been generated yet")
     dest = tmp_path / "demo"
     W.export_demo(dest)
     result = _run("validate", str(dest))
