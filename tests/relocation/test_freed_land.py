@@ -14,7 +14,8 @@ import shapely
 from geodata.parcels import FREED_PARCEL_COLUMNS, freed_parcels
 from models.housing import allocate_social_housing
 from relocation.domain.errors import InputError
-from relocation.domain.land_use import classify_freed_land, summarise_freed_land
+from relocation.domain.land_ledger import summarise_freed_land
+from relocation.domain.land_use import classify_freed_land
 from relocation.domain.scenario import FreedLand
 
 UTM = "EPSG:32648"
@@ -230,6 +231,9 @@ def test_summary_by_zone_year_and_station(parcels):
     assert z.loc[("thuan_an", 2026), "social_housing_units"] == 341
     assert z.loc[("thuan_an", 2030), "awaiting_remediation_ha"] == pytest.approx(1.0, abs=1e-3)
     st = s.by_station.set_index("station_id")
+    # Ring land whatever its class, and land of the TOD classes usable by the end.
+    assert st.loc["BD1_08", "ring_core_freed_ha"] == pytest.approx(0.36, abs=1e-3)
+    assert st.loc["BD1_08", "ring_transition_freed_ha"] == pytest.approx(0.72, abs=1e-3)
     assert st.loc["BD1_08", "tod_core_ha"] == pytest.approx(0.36, abs=1e-3)
     assert st.loc["BD1_08", "tod_transition_ha"] == pytest.approx(0.72, abs=1e-3)
     assert st.loc["BD1_08", "parcels"] == 3
