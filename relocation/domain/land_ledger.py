@@ -389,9 +389,12 @@ def summary_lines(land: dict[str, Any]) -> list[str]:
         f"{land['usable_ha']:,.1f} ha usable, {land['awaiting_remediation_ha']:,.1f} ha "
         "awaiting remediation",
         f"  usable by {end}: {_fmt_classes(land['usable_ha_by_class'], 'en')}",
-        f"  awaiting remediation in {end} (planned use): "
-        f"{_fmt_classes(land['awaiting_remediation_ha_by_class'], 'en')}",
     ]
+    waiting = {k: v for k, v in land["awaiting_remediation_ha_by_class"].items() if v > 0}
+    if waiting:
+        lines.append(
+            f"  awaiting remediation in {end}, by planned use: {_fmt_classes(waiting, 'en')}"
+        )
     sh = land["social_housing"]
     text = f"  social housing usable by {end}: {sh['units']:,} units on {sh['usable_ha']:,.1f} ha"
     prov = sh.get("province_target")
