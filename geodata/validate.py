@@ -475,7 +475,7 @@ def check_refs(
 def check_scenario_refs(
     log: IssueLog, scenario: Scenario, sites: pd.DataFrame, zones: pd.DataFrame
 ) -> None:
-    """``[overrides]`` may only name existing sites and zones."""
+    """``[overrides]`` and ``[freed_land]`` may only name existing sites and zones."""
     for site in scenario.overrides.site_available_from:
         if site not in set(sites["site_id"]):
             log.error(SCENARIO_FILE, "unknown site id",
@@ -484,6 +484,21 @@ def check_scenario_refs(
         if zone not in set(zones["zone_id"]):
             log.error(SCENARIO_FILE, "unknown zone id", column=f"overrides.zone_deadline.{zone}",
                       value=zone)
+    fl = scenario.freed_land
+    known = set(zones["zone_id"])
+    named = [(f"freed_land.social_housing_targets.{i}.zone_id", t.zone_id)
+             for i, t in enumerate(fl.social_housing_targets)]
+    named += [(f"freed_land.social_housing_target_ha.{z}", z) for z in fl.social_housing_target_ha]
+    named += [(f"freed_land.social_housing_units_per_ha_by_zone.{z}", z)
+              for z in fl.social_housing_units_per_ha_by_zone]
+    for column, zone in named:
+        if zone not in known:
+            log.error(SCENARIO_FILE, "unknown zone id", column=column, value=zone)
+    for i, t in enumerate(fl.social_housing_targets):
+        if not scenario.horizon.start <= t.by_year <= scenario.horizon.end:
+            log.error(SCENARIO_FILE, f"outside the horizon {scenario.horizon.start}–"
+                      f"{scenario.horizon.end}", column=f"freed_land.social_housing_targets.{i}"
+                      ".by_year", value=str(t.by_year))
 
 
 def capacity_hints(

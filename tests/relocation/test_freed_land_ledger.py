@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 from helpers_workspace import tables, write_workspace, zones_gdf
 
-from geodata.workspace import demo_dir
+from geodata.workspace import demo_dir, read_workspace
+from relocation.domain.errors import InputError
 from relocation.domain.land_ledger import LEDGER_COLUMNS, by_key_year
 from relocation.domain.land_use import LAND_CLASSES
 from relocation.report import plan_report
@@ -311,3 +312,16 @@ def test_demo_run_outputs_equal_the_ledger(tmp_path):
     assert f"{prov['share']:.1%} of the province's 86,900 units by 2030" in text
     # Every zone carries its 2025 wards.
     assert (led["ward_2025"] != "").all()
+
+
+def test_targets_naming_unknown_zones_or_years_are_refused(tmp_path):
+    bad = SCENARIO.replace(
+        'zone_id = "Z_TDM"\nby_year = 2030', 'zone_id = "Z_NOPE"\nby_year = 2035'
+    )
+    ws = _constructed(tmp_path / "ws")
+    (ws / "scenario.toml").write_text(bad, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_workspace(ws)
+    msg = str(err.value)
+    assert "freed_land.social_housing_targets.2.zone_id" in msg and "Z_NOPE" in msg
+    assert "freed_land.social_housing_targets.2.by_year" in msg and "2035" in msg
