@@ -382,6 +382,8 @@ def _fmt_classes(values: dict[str, float], lang: str) -> str:
 
 def summary_lines(land: dict[str, Any]) -> list[str]:
     """The freed-land lines of the terminal summary (English), every total labelled."""
+    if "horizon_end" not in land:  # a summary written before the ledger: classes only
+        return [f"  freed land: {_fmt_classes(land.get('hectares_by_class', {}), 'en')}"]
     end = land["horizon_end"]
     lines = [
         f"freed land by {end}: {land['freed_ha']:,.1f} ha freed ({land['parcels']:,} parcels, "
@@ -422,6 +424,8 @@ def summary_lines(land: dict[str, Any]) -> list[str]:
 
 def summary_rows(land: dict[str, Any]) -> list[tuple[str, str, Any]]:
     """Rows (Vietnamese, English, value) of the workbook's summary sheet."""
+    if "horizon_end" not in land:
+        return []
     end = land["horizon_end"]
     rows: list[tuple[str, str, Any]] = [
         (f"Đất giải phóng đến {end} (ha)", f"Land freed by {end} (ha)", land["freed_ha"]),
