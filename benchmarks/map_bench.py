@@ -29,7 +29,8 @@ from geodata.parcels import freed_parcels  # noqa: E402
 from maps.offline import save_map  # noqa: E402
 from maps.render import render_map  # noqa: E402
 from models.housing import allocate_social_housing  # noqa: E402
-from relocation.domain.land_use import classify_freed_land, summarise_freed_land  # noqa: E402
+from relocation.domain.land_ledger import summarise_freed_land  # noqa: E402
+from relocation.domain.land_use import classify_freed_land  # noqa: E402
 from relocation.domain.scenario import FreedLand  # noqa: E402
 
 DEMO = ROOT / "geodata" / "demo"

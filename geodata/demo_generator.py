@@ -157,6 +157,11 @@ class ZoneSpec:
     deadline_year: int | None
     seeds: tuple[tuple[float, float], ...]  # (lat, lon)
 
+    @property
+    def wards_2025(self) -> tuple[tuple[str, int], ...]:
+        """The wards/communes since 1 July 2025 that the zone's land lies in (``WARDS_2025``)."""
+        return WARDS_2025[self.zone_id]
+
 
 ZONES: tuple[ZoneSpec, ...] = (
     ZoneSpec(
@@ -285,6 +290,71 @@ ZONES: tuple[ZoneSpec, ...] = (
         ((11.280, 106.360), (11.400, 106.450), (11.190, 106.460)),
     ),
 )
+
+#: The wards (phường) and communes (xã) of Hồ Chí Minh City since 1 July 2025 that each former
+#: unit's land lies in, with their GSO codes. Names: brief §7 [sourced, danviet.vn 2025-04];
+#: origin-unit lists: brief §2 "Main new wards" (assumption built from the §7 mappings;
+#: Long Nguyên unverified); destination-unit lists: the communes named after the former
+#: districts (brief §7, derived) plus the other §7 communes by location (assumption). Codes:
+#: the GSO list of administrative units (danhmuchanhchinh.gso.gov.vn) as packaged in
+#: vietnam-provinces 2025.10.1 (data version 2025-10-18). A unit split between two former
+#: units ("một phần") is listed under both.
+WARDS_2025: dict[str, tuple[tuple[str, int], ...]] = {
+    "old:thuan_an": (
+        ("Phường Thuận An", 25978),
+        ("Phường Thuận Giao", 25969),
+        ("Phường Bình Hòa", 25987),
+        ("Phường Lái Thiêu", 25966),
+        ("Phường An Phú", 25975),
+    ),
+    "old:di_an": (
+        ("Phường Dĩ An", 25942),
+        ("Phường Đông Hòa", 25951),
+        ("Phường Tân Đông Hiệp", 25945),
+    ),
+    "old:thu_dau_mot": (
+        ("Phường Thủ Dầu Một", 25747),
+        ("Phường Phú Lợi", 25750),
+        ("Phường Chánh Hiệp", 25771),
+        ("Phường Bình Dương", 25760),
+    ),
+    "old:tan_uyen": (
+        ("Phường Tân Uyên", 25888),
+        ("Phường Tân Hiệp", 25920),
+        ("Phường Tân Khánh", 25891),
+        ("Phường Vĩnh Tân", 25912),
+        ("Phường Bình Cơ", 25915),
+        ("Phường Bình Dương", 25760),
+    ),
+    "old:ben_cat": (
+        ("Phường Bến Cát", 25813),
+        ("Phường Chánh Phú Hòa", 25837),
+        ("Phường Thới Hòa", 25846),
+        ("Phường Tây Nam", 25843),
+        ("Phường Phú An", 25768),
+        ("Phường Hòa Lợi", 25849),
+        ("Phường Long Nguyên", 25840),
+    ),
+    "old:bau_bang": (("Xã Bàu Bàng", 25822), ("Xã Trừ Văn Thố", 25819)),
+    "old:bac_tan_uyen": (
+        ("Xã Bắc Tân Uyên", 25906),
+        ("Xã Thường Tân", 25909),
+        ("Phường Bình Cơ", 25915),
+    ),
+    "old:phu_giao": (
+        ("Xã Phú Giáo", 25858),
+        ("Xã An Long", 25867),
+        ("Xã Phước Thành", 25864),
+        ("Xã Phước Hòa", 25882),
+    ),
+    "old:dau_tieng": (
+        ("Xã Dầu Tiếng", 25777),
+        ("Xã Minh Thạnh", 25780),
+        ("Xã Long Hòa", 25792),
+        ("Xã Thanh An", 25807),
+    ),
+}
+
 
 #: Approximate province outline (lat, lon), clockwise from the Saigon River at Lái Thiêu:
 #: south border with HCMC, east along the Đồng Nai river, north border with Bình Phước, west
@@ -1057,6 +1127,7 @@ def build_stations(zones: dict[str, Polygon]) -> pd.DataFrame:
                 "station_id": f"M1_S{k + 1:02d}",
                 "name": name,
                 "line": METRO_LINE,
+                "line_kind": "metro",
                 "opening_year": METRO_OPENING,
                 "lon": lon,
                 "lat": lat,
@@ -1069,6 +1140,7 @@ def build_stations(zones: dict[str, Polygon]) -> pd.DataFrame:
                 "station_id": f"RDB_{k + 1:02d}",
                 "name": name,
                 "line": RAIL_LINE,
+                "line_kind": "railway",  # brief §5.2: passengers and freight, not a metro
                 "opening_year": RAIL_OPENING,
                 "lon": lon,
                 "lat": lat,
@@ -1116,15 +1188,7 @@ max_moves_per_year = {cap}
 # year (README.md, calibration), so never binding by default
 budget_vnd_per_year = 12000000000000
 
-[freed_land.social_housing_target_ha]
-# brief §6 [sourced, xe.today 2024-09]: social-housing land targets 2024–25 by city (ha);
-# freed parcels are allocated to meet them (relocation/domain/land_use.py)
-"old:thu_dau_mot" = 54.0
-"old:thuan_an" = 13.0
-"old:di_an" = 12.0
-"old:tan_uyen" = 27.0
-"old:ben_cat" = 33.0
-
+{freed_land}
 [solver]
 time_limit_s = 60
 workers = 2
@@ -1132,12 +1196,85 @@ seed = 0
 """
 
 
+#: Social-housing targets for 2024–25 by former city: (units, land ha), brief §6 [sourced,
+#: xe.today 2024-09]; Bắc Tân Uyên (900 units, 3 ha) is a destination, not an origin.
+SH_TARGETS_2024_25: dict[str, tuple[int, float]] = {
+    "old:thu_dau_mot": (13_477, 54.0),
+    "old:thuan_an": (6_130, 13.0),
+    "old:di_an": (6_121, 12.0),
+    "old:tan_uyen": (8_354, 27.0),
+    "old:ben_cat": (7_462, 33.0),
+}
+SH_UNITS_2024_25_TOTAL = 42_444  # brief §6 [sourced]: the six localities' 2024–25 units
+SH_UNITS_2026_30 = 40_500  # brief §6 [sourced]: Decision 338/QĐ-TTg, Bình Dương 2026–30
+SH_PROVINCE_UNITS = 86_900  # brief §6 [sourced]: PM Decision 444 (27 Feb 2025), by 2030
+SH_PROVINCE_YEAR = 2030
+
+
+def build_freed_land_toml() -> str:
+    """The ``[freed_land]`` part of the demo scenario: densities, targets, TOD lines.
+
+    Densities are the 2024–25 units / land of each city (brief §6, derived). The 2026–30
+    province-wide units are split between the cities in proportion to their 2024–25 units
+    (assumption) and added to them: targets are cumulative by 2030.
+    """
+    lines = [
+        "[freed_land]",
+        "# brief §5.3 [sourced]: the TOD rules are for metro lines; the Dĩ An – Bàu Bàng",
+        "# railway (line_kind = railway) gets no rings unless listed in tod_lines",
+        'tod_line_kinds = ["metro"]',
+        "# brief §6 [sourced, PM Decision 444]: the province's social-housing target",
+        f"province_social_housing_units = {SH_PROVINCE_UNITS}",
+        f"province_social_housing_by_year = {SH_PROVINCE_YEAR}",
+        "",
+        "[freed_land.social_housing_units_per_ha_by_zone]",
+        "# brief §6 (derived): 2024–25 units / land of each city",
+    ]
+    for z, (units, ha) in SH_TARGETS_2024_25.items():
+        lines.append(f'"{z}" = {units / ha:.1f}')
+    for name, lat, lon, _half, _count, _zone in OLD_PARKS:
+        if name == "Bình Đường":  # the park to be converted (brief §1.5)
+            continue
+        lines += [
+            "",
+            "# the old park stays an industrial park: jobs near social housing (assumption;",
+            "# coordinates brief §9.1, assumption)",
+            "[[freed_land.employment_sites]]",
+            f'name = "KCN {name}"',
+            f"lon = {lon}",
+            f"lat = {lat}",
+        ]
+    for z, (units, ha) in SH_TARGETS_2024_25.items():
+        lines += [
+            "",
+            "[[freed_land.social_housing_targets]]",
+            f'zone_id = "{z}"',
+            "by_year = 2025",
+            f"hectares = {ha:.1f}",
+            f"units = {units}",
+            'source = "brief §6 [sourced, xe.today 2024-09]: 2024–25 target"',
+        ]
+    for z, (units, _ha) in SH_TARGETS_2024_25.items():
+        share = round(SH_UNITS_2026_30 * units / SH_UNITS_2024_25_TOTAL)
+        lines += [
+            "",
+            "[[freed_land.social_housing_targets]]",
+            f'zone_id = "{z}"',
+            "by_year = 2030",
+            f"units = {units + share}",
+            f'source = "2024–25 target {units:,} + {share:,}: Decision 338\'s 2026–30 '
+            f'{SH_UNITS_2026_30:,} split by 2024–25 units (assumption)"',
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def build_scenario_toml() -> str:
     """The default ``scenario.toml`` text (keys as in ``relocation/domain/scenario.py``)."""
     cap = TARGETS["max_moves_per_year"]
     n = TARGETS["n_firms"]
     return (
-        SCENARIO_TOML.replace("{cap}", str(cap))
+        SCENARIO_TOML.replace("{freed_land}", build_freed_land_toml())
+        .replace("{cap}", str(cap))
         .replace("{two}", f"{2 * cap:,}")
         .replace("{share:.1f}", f"{200 * cap / n:.1f}")
         .replace("{n}", f"{n:,}")
@@ -1215,6 +1352,8 @@ def _zones_geojson(zones: dict[str, Polygon]) -> str:
                     "name_en": z.name_en,
                     "kind": z.kind,
                     "deadline_year": z.deadline_year,
+                    "ward_2025": "; ".join(n for n, _ in z.wards_2025),
+                    "ward_2025_code": ";".join(str(c) for _, c in z.wards_2025),
                 },
                 "geometry": {"type": "Polygon", "coordinates": rings},
             }

@@ -3,11 +3,13 @@
 Distances and areas are computed in WGS 84 / UTM zone 48N (EPSG:32648), which covers the
 whole study area (104°–110° E) with a scale error under 0.04 %: ample for 500 m rings.
 
-"Near jobs" is the distance from a parcel's centroid to the nearest *remaining
-employment*: the parcels of slated firms that do **not** move in the plan, and the
-destination sites (parks and clusters are employment too). Firms that move are not jobs
-near their old parcel any more, whatever the year. When every slated firm moves and no
-site is given, the distance is infinite (no parcel is near jobs).
+"Near jobs" is the distance from a parcel's centroid to the nearest employment that
+*remains* in the parcel's jobs year (``jobs_year`` of its move: the year its land becomes
+usable, see ``relocation.freed_land``): the parcels of firms that have not left by the end of
+that year (they move later, or never), the destination sites (parks and clusters are
+employment too), and any other employment given (``employment``: e.g. the southern industrial
+parks that stay). A firm that has left is not a job any more. With no employment at all
+the distance is infinite (no parcel is near jobs).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 import shapely
 
 from relocation.domain.errors import InputError, InputIssue
+from relocation.domain.land_use import station_line_kinds
 
 METRIC_CRS = "EPSG:32648"
 
@@ -37,10 +40,13 @@ FREED_PARCEL_COLUMNS = (
     "station_id",
     "station_name",
     "station_line",
+    "station_line_kind",
     "station_opening_year",
     "station_distance_m",
+    "jobs_year",
     "jobs_distance_km",
 )
+
 
 
 def _require(
@@ -67,6 +73,7 @@ def freed_parcels(
     moves: pd.DataFrame,
     stations: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
+    employment: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Measure the parcel each relocated firm frees.
 
@@ -77,12 +84,19 @@ def freed_parcels(
         ``employees``, and ``geometry`` the parcel polygon (any CRS). A point with a
         ``land_area_m2`` column gets a square of that area, as the README says.
     moves : pandas.DataFrame
-        The plan's moves: ``firm_id``, ``site_id``, ``year``.
+        Every firm that leaves its parcel: ``firm_id``, ``site_id``, ``year`` (the year it
+        leaves; before the horizon for firms already moved), optional ``jobs_year`` (the year
+        at which remaining employment is measured; default ``year``). Other columns (e.g.
+        ``status``) are carried through.
     stations : geopandas.GeoDataFrame
-        Planned stations (points): ``station_id``, ``name``, ``line``, ``opening_year``.
-        Every station counts, whatever its opening year. May be empty.
+        Stations (points) that count for TOD: ``station_id``, ``name``, ``line``,
+        ``opening_year``, optional ``line_kind``. Every station given counts, whatever its
+        opening year (the caller filters by line kind). May be empty.
     sites : geopandas.GeoDataFrame
         Destination sites (points), used as employment for the near-jobs distance.
+    employment : geopandas.GeoDataFrame, optional
+        Other employment that stays (points or polygons; their centroids are used), with
+        an optional ``until_year`` (Int64/float; NA: always): it counts up to that year.
 
     Returns
     -------
@@ -91,9 +105,10 @@ def freed_parcels(
         ``move_year`` (int), ``area_m2`` (float, measured in EPSG:32648),
         ``centroid_lon``/``centroid_lat`` (WGS 84), the nearest station's ``station_id``,
         ``station_name``, ``station_line``, ``station_opening_year`` (Int64) and
-        ``station_distance_m`` (float; inf with no stations, ids empty), and
-        ``jobs_distance_km`` (float, see the module docstring). Geometry is the parcel in
-        EPSG:4326.
+        ``station_line_kind``, ``station_distance_m`` (float; inf with no stations, ids
+        empty), ``jobs_year`` (int) and ``jobs_distance_km`` (float, km to the nearest
+        employment remaining at the end of ``jobs_year``; see the module docstring), then
+        any extra column of ``moves``. Geometry is the parcel in EPSG:4326.
 
     Raises
     ------
@@ -163,6 +178,7 @@ def freed_parcels(
             "area_m2": parcels.geometry.area.to_numpy(),
         }
     )
+    jobs_year = mv["jobs_year"] if "jobs_year" in mv.columns else mv["year"]
     cent_ll = gpd.GeoSeries(cent, crs=METRIC_CRS).to_crs("EPSG:4326")
     out["centroid_lon"] = cent_ll.x.to_numpy()
     out["centroid_lat"] = cent_ll.y.to_numpy()
@@ -180,28 +196,45 @@ def freed_parcels(
         out["station_id"] = st["station_id"].astype(str).to_numpy()[near]
         out["station_name"] = st["name"].astype(str).to_numpy()[near]
         out["station_line"] = st["line"].astype(str).to_numpy()[near]
+        out["station_line_kind"] = station_line_kinds(st)[near]
         out["station_opening_year"] = pd.array(st["opening_year"].to_numpy()[near], dtype="Int64")
         out["station_distance_m"] = dmin
     else:
         out["station_id"] = ""
         out["station_name"] = ""
         out["station_line"] = ""
+        out["station_line_kind"] = ""
         out["station_opening_year"] = pd.array([pd.NA] * len(out), dtype="Int64")
         out["station_distance_m"] = np.inf
 
-    # Remaining employment: firms that stay, plus destination sites.
-    staying = fm[~fm["firm_id"].isin(set(moved_ids))]
-    jobs = list(staying.geometry.centroid.to_numpy()) + list(
-        sites.to_crs(METRIC_CRS).geometry.centroid.to_numpy()
-    )
-    if jobs and len(out):
+    # Remaining employment, year by year: firms not yet gone, destination sites, others.
+    out["jobs_year"] = jobs_year.astype("int64").to_numpy()
+    leaves = dict(zip(moved_ids, mv["year"].astype("int64"), strict=True))
+    leave_year = fm["firm_id"].map(leaves).astype(float).fillna(np.inf).to_numpy()
+    firm_pts = fm.geometry.centroid.to_numpy()
+    fixed = list(sites.to_crs(METRIC_CRS).geometry.centroid.to_numpy())
+    emp_pts = np.array([], dtype=object)
+    emp_until = np.array([], dtype=float)
+    if employment is not None and len(employment):
+        emp_pts = employment.to_crs(METRIC_CRS).geometry.centroid.to_numpy()
+        emp_until = np.full(len(employment), np.inf)
+        if "until_year" in employment.columns:
+            until = pd.to_numeric(employment["until_year"], errors="coerce").astype(float)
+            emp_until = until.fillna(np.inf).to_numpy()
+    km = np.full(len(out), np.inf)
+    cent_arr = cent.to_numpy()
+    for year in np.unique(out["jobs_year"].to_numpy()):
+        rows = np.flatnonzero(out["jobs_year"].to_numpy() == year)
+        jobs = list(firm_pts[leave_year > year]) + fixed + list(emp_pts[emp_until >= year])
+        if not jobs:
+            continue
         tree = shapely.STRtree(np.asarray(jobs, dtype=object))
-        idx, dist = tree.query_nearest(cent.to_numpy(), return_distance=True, all_matches=False)
-        km = np.full(len(out), np.inf)
-        km[idx[0]] = dist / 1000.0
-        out["jobs_distance_km"] = km
-    else:
-        out["jobs_distance_km"] = np.inf
+        idx, dist = tree.query_nearest(cent_arr[rows], return_distance=True, all_matches=False)
+        km[rows[idx[0]]] = dist / 1000.0
+    out["jobs_distance_km"] = km
+    for col in mv.columns:
+        if col not in out.columns and col not in ("year", "jobs_year"):
+            out[col] = mv[col].to_numpy()
 
     return gpd.GeoDataFrame(
         out, geometry=parcels.geometry.to_crs("EPSG:4326").to_numpy(), crs="EPSG:4326"

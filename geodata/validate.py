@@ -18,6 +18,7 @@ from pyproj import CRS
 from geodata import columns as C
 from geodata.locations import distance_m, locate, read_polygons, squares
 from geodata.tables import SCENARIO_FILE, IssueLog, RawTable
+from relocation.domain.land_use import DEFAULT_LINE_KIND
 from relocation.domain.scenario import Scenario
 
 POLLUTION = ("high", "medium", "low")
@@ -45,8 +46,10 @@ KNOWN_COLUMNS = {
         "rent_vnd_per_m2",
     },
     "site_phases": {"site_id", "year", "released_area_m2"},
-    "zones": {"zone_id", "name", "name_en", "kind", "deadline_year"},
-    "stations": {"station_id", "name", "line", "opening_year", "lon", "lat", "x", "y", "seq"},
+    "zones": {"zone_id", "name", "name_en", "kind", "deadline_year", "ward_2025",
+              "ward_2025_code"},
+    "stations": {"station_id", "name", "line", "opening_year", "lon", "lat", "x", "y", "seq",
+                 "line_kind"},
     "sectors": {"code", "name_vi", "name_en", "pollution"},
     "pairs": {"firm_id", "site_id", "cost_vnd", "required_area_m2"},
 }
@@ -82,7 +85,11 @@ def normalise_sectors(raw: RawTable, log: IssueLog) -> pd.DataFrame:
 
 
 def normalise_zones(raw: RawTable, log: IssueLog) -> gpd.GeoDataFrame:
-    """``zones``: zone_id, name, name_en, kind, deadline_year, polygon geometry (EPSG:4326)."""
+    """``zones``: zone_id, name, name_en, kind, deadline_year, polygon geometry (EPSG:4326).
+
+    Optional ``ward_2025`` and ``ward_2025_code`` (text, ``""`` default): the ward/commune
+    the zone belongs to since 1 July 2025 (``;``-lists where it spans several).
+    """
     n = len(raw)
     if not raw.source.is_geo:
         log.error(
@@ -103,6 +110,8 @@ def normalise_zones(raw: RawTable, log: IssueLog) -> gpd.GeoDataFrame:
             "kind": C.choice(raw, log, "kind", ZONE_KINDS),
             "deadline_year": C.integer(raw, log, "deadline_year", required=False,
                                        what="a whole year"),
+            "ward_2025": C.text(raw, log, "ward_2025", required=False),
+            "ward_2025_code": C.text(raw, log, "ward_2025_code", required=False),
         }
     )
     C.unique_ids(raw, log, "zone_id", out["zone_id"])
@@ -233,6 +242,9 @@ def normalise_stations(raw: RawTable, log: IssueLog, input_crs: CRS | None) -> g
     )
     if "seq" in raw.data.columns:  # optional order along the line (for drawing it)
         out["seq"] = C.integer(raw, log, "seq", required=False)
+    # Optional kind of line (metro, railway, brt, …): decides which stations get TOD rings.
+    kind = C.text(raw, log, "line_kind", required=False).str.strip().str.lower()
+    out["line_kind"] = kind.where(kind != "", DEFAULT_LINE_KIND)
     C.unique_ids(raw, log, "station_id", out["station_id"])
     return gpd.GeoDataFrame(
         out, geometry=gpd.points_from_xy(loc.lon, loc.lat), crs="EPSG:4326"
@@ -463,7 +475,7 @@ def check_refs(
 def check_scenario_refs(
     log: IssueLog, scenario: Scenario, sites: pd.DataFrame, zones: pd.DataFrame
 ) -> None:
-    """``[overrides]`` may only name existing sites and zones."""
+    """``[overrides]`` and ``[freed_land]`` may only name existing sites and zones."""
     for site in scenario.overrides.site_available_from:
         if site not in set(sites["site_id"]):
             log.error(SCENARIO_FILE, "unknown site id",
@@ -472,6 +484,21 @@ def check_scenario_refs(
         if zone not in set(zones["zone_id"]):
             log.error(SCENARIO_FILE, "unknown zone id", column=f"overrides.zone_deadline.{zone}",
                       value=zone)
+    fl = scenario.freed_land
+    known = set(zones["zone_id"])
+    named = [(f"freed_land.social_housing_targets.{i}.zone_id", t.zone_id)
+             for i, t in enumerate(fl.social_housing_targets)]
+    named += [(f"freed_land.social_housing_target_ha.{z}", z) for z in fl.social_housing_target_ha]
+    named += [(f"freed_land.social_housing_units_per_ha_by_zone.{z}", z)
+              for z in fl.social_housing_units_per_ha_by_zone]
+    for column, zone in named:
+        if zone not in known:
+            log.error(SCENARIO_FILE, "unknown zone id", column=column, value=zone)
+    for i, t in enumerate(fl.social_housing_targets):
+        if not scenario.horizon.start <= t.by_year <= scenario.horizon.end:
+            log.error(SCENARIO_FILE, f"outside the horizon {scenario.horizon.start}–"
+                      f"{scenario.horizon.end}", column=f"freed_land.social_housing_targets.{i}"
+                      ".by_year", value=str(t.by_year))
 
 
 def capacity_hints(

@@ -79,9 +79,11 @@ class Workspace:
         site_id (str), year (int64), released_area_m2 (float); empty if absent.
     zones : geopandas.GeoDataFrame
         EPSG:4326 polygons. zone_id, name, name_en ("" default), kind
-        (origin/destination/both/other), deadline_year (Int64), geometry.
+        (origin/destination/both/other), deadline_year (Int64), ward_2025 and
+        ward_2025_code (the wards/communes since 1 July 2025, "" default), geometry.
     stations : geopandas.GeoDataFrame
-        EPSG:4326 points. station_id, name, line, opening_year (int64), lon, lat, geometry.
+        EPSG:4326 points. station_id, name, line, line_kind ("metro" default),
+        opening_year (int64), lon, lat, optional seq, geometry.
     sectors : pandas.DataFrame
         code, name_vi, name_en, pollution.
     pairs : pandas.DataFrame or None

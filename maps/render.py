@@ -366,6 +366,8 @@ def _add_lines(
                 fill_opacity=1.0,
                 tooltip=folium.Tooltip(safe_text(text)),
             ).add_to(lines_fg)
+            if "tod_rings" in s.index and not bool(s["tod_rings"]):
+                continue  # not a line that gets TOD rings ([freed_land] tod_line_kinds)
             for r, dash in zip(radii, ("", "5 5"), strict=True):
                 folium.Circle(
                     [s["_lat"], s["_lon"]],

@@ -12,33 +12,42 @@ from geodata.parcels import freed_parcels
 from maps.offline import save_map
 from maps.render import render_map
 from models.housing import allocate_social_housing
-from relocation.domain.land_use import LAND_CLASSES, classify_freed_land, summarise_freed_land
+from relocation.domain.land_ledger import build_ledger, ledger_summary, summarise_freed_land
+from relocation.domain.land_use import available_years, classify_freed_land, tod_station_mask
 from relocation.domain.scenario import Scenario
 
-#: Columns of ``freed_land.csv`` and of the ``freed_land`` layer (besides geometry).
-FREED_LAND_COLUMNS = (
-    "firm_id",
-    "firm_name",
-    "zone_id",
-    "site_id",
-    "move_year",
-    "available_year",
-    "area_m2",
-    "pollution",
-    "awaiting_remediation",
-    "land_class",
-    "reason",
-    "reason_vi",
-    "tod_ring",
-    "station_id",
-    "station_name",
-    "station_line",
-    "station_opening_year",
-    "station_distance_m",
-    "jobs_distance_km",
-    "centroid_lon",
-    "centroid_lat",
-)
+
+def freed_events(firms: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
+    """Every firm that leaves its parcel: the plan's moves and the firms moved before it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``firm_id``, ``site_id``, ``year`` (int), ``status`` (``planned`` or
+        ``moved_before``), plan moves first, in their order.
+    """
+    planned = pd.DataFrame(
+        {
+            "firm_id": moves["firm_id"].astype(str).to_numpy(),
+            "site_id": moves["site_id"].astype(str).to_numpy(),
+            "year": moves["year"].astype("int64").to_numpy(),
+            "status": "planned",
+        }
+    )
+    if "moved_year" not in firms.columns:
+        return planned
+    ids = firms["firm_id"].astype(str)
+    gone = firms[firms["moved_year"].notna().to_numpy() & ~ids.isin(planned["firm_id"]).to_numpy()]
+    site = gone["moved_site_id"] if "moved_site_id" in gone.columns else pd.Series("", gone.index)
+    before = pd.DataFrame(
+        {
+            "firm_id": gone["firm_id"].astype(str).to_numpy(),
+            "site_id": site.astype(str).to_numpy(),
+            "year": gone["moved_year"].astype("int64").to_numpy(),
+            "status": "moved_before",
+        }
+    )
+    return pd.concat([planned, before], ignore_index=True)
 
 
 def freed_land_outputs(
@@ -47,40 +56,54 @@ def freed_land_outputs(
     sites: gpd.GeoDataFrame,
     moves: pd.DataFrame,
     sc: Scenario,
+    zones: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """Classify the parcels a plan frees and summarise them by zone, station and target.
+    """Build the plan's freed-land ledger and everything derived from it.
+
+    The ledger (:mod:`relocation.domain.land_ledger`) holds one row per parcel freed by the
+    plan's moves or by a firm moved before the horizon. Remaining employment for the
+    near-jobs rule (firms not yet moved, destination sites and ``[freed_land]
+    employment_sites``) is measured in the year each parcel becomes usable (the horizon's
+    end if later); only stations of the lines that get TOD rings (``[freed_land] tod_line_kinds``,
+    ``tod_lines``) are considered.
 
     Returns
     -------
     dict
-        ``parcels`` (GeoDataFrame, the ``freed_land`` layer), ``table`` (its attributes),
-        ``summary`` (for ``summary.json``), ``by_zone`` (hectares per class, zone and year),
-        ``by_station`` and ``targets`` (DataFrames).
+        ``parcels`` (GeoDataFrame: the ledger with geometry, the ``freed_land`` layer and
+        the map's data), ``table`` (the ledger's attributes, ``freed_land.csv``),
+        ``summary`` (for ``summary.json``), ``by_zone`` and ``by_ward`` (hectares per
+        class and year, by former zone and by 2025 ward), ``by_station`` and ``targets``
+        (DataFrames), all derived from the ledger.
     """
     years = sc.horizon.years
-    parcels = freed_parcels(firms, moves, stations, sites)
-    classified = classify_freed_land(
-        parcels, sc.freed_land, years, allocate=allocate_social_housing
+    cfg = sc.freed_land
+    events = freed_events(firms, moves)
+    pollution = firms.set_index(firms["firm_id"].astype(str))["pollution"]
+    avail = available_years(events["firm_id"].map(pollution), events["year"], cfg)
+    events["jobs_year"] = [min(int(a), years[-1]) for a in avail]
+    tod = stations[tod_station_mask(stations, cfg)] if len(stations) else stations
+    employment = gpd.GeoDataFrame(
+        {
+            "name": [e.name for e in cfg.employment_sites],
+            "until_year": pd.array([e.until_year for e in cfg.employment_sites], dtype="Int64"),
+        },
+        geometry=gpd.points_from_xy(
+            [e.lon for e in cfg.employment_sites], [e.lat for e in cfg.employment_sites]
+        ),
+        crs="EPSG:4326",
     )
-    summ = summarise_freed_land(classified, sc.freed_land, years)
-    cols = [c for c in FREED_LAND_COLUMNS if c in classified.columns]
-    layer = gpd.GeoDataFrame(classified[cols], geometry=classified.geometry, crs="EPSG:4326")
-    end = summ.by_zone_year[summ.by_zone_year["year"] == years[-1]]
-    ha = {cls: round(float(end[f"{cls}_ha"].sum()), 3) for cls in LAND_CLASSES}
-    summary = {
-        "parcels": len(layer),
-        "freed_ha": round(float(end["freed_ha"].sum()), 3),
-        "awaiting_remediation_ha": round(float(end["awaiting_remediation_ha"].sum()), 3),
-        "hectares_by_class": ha,
-        "social_housing_units": int(end["social_housing_units"].sum()),
-        "targets": summ.targets.to_dict(orient="records"),
-        "tod_by_station": summ.by_station.to_dict(orient="records"),
-    }
+    parcels = freed_parcels(firms, events, tod, sites, employment)
+    classified = classify_freed_land(parcels, cfg, years, allocate=allocate_social_housing)
+    ledger = build_ledger(classified, zones)
+    summ = summarise_freed_land(ledger, cfg, years)
+    layer = gpd.GeoDataFrame(ledger, geometry="geometry", crs="EPSG:4326")
     return {
         "parcels": layer,
         "table": pd.DataFrame(layer.drop(columns="geometry")),
-        "summary": summary,
+        "summary": ledger_summary(ledger, cfg, years),
         "by_zone": summ.by_zone_year,
+        "by_ward": summ.by_ward_year,
         "by_station": summ.by_station,
         "targets": summ.targets,
     }
@@ -101,6 +124,8 @@ def render_run_map(
 ) -> Path:
     """Render the plan's map and save it as a self-contained offline HTML file."""
     fl = sc.freed_land
+    # Rings only around the stations of lines that get TOD ([freed_land] tod_line_kinds).
+    stations = stations.assign(tod_rings=tod_station_mask(stations, fl) if len(stations) else [])
     m = render_map(
         zones=zones,
         sites=sites,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from relocation.domain.land_use import LAND_CLASSES
+from relocation.domain.land_ledger import summary_lines as freed_land_lines
 from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS
 
 
@@ -52,11 +52,7 @@ def plan_report(summary: dict[str, Any], out: Path) -> str:
     )
     land = summary.get("freed_land")
     if land:
-        ha = ", ".join(
-            f"{LAND_CLASSES.get(k, ('', k))[1]} {v:,.1f} ha"
-            for k, v in land.get("hectares_by_class", {}).items()
-        )
-        lines.append(f"  freed land: {ha}")
+        lines += freed_land_lines(land)
     files = sorted(p.name for p in Path(out).iterdir()) if Path(out).is_dir() else []
     lines.append(f"  outputs in {out}/: {', '.join(files)}")
     return "\n".join(lines)

@@ -63,7 +63,11 @@ def column_label(col: str) -> tuple[str, str]:
     if col.startswith("freed_") and col.endswith("_ha"):
         cls = col.removeprefix("freed_").removesuffix("_ha")
         vi, en = LAND_CLASSES.get(cls, (cls, cls))
-        return f"Đất giải phóng: {vi} (ha)", f"Freed land: {en} (ha)"
+        # summary.json freed_land.hectares_by_class: land usable by the horizon's end.
+        return (
+            f"Đất giải phóng sử dụng được cuối kỳ: {vi} (ha)",
+            f"Freed land usable by the end: {en} (ha)",
+        )
     return label(col, "vi"), label(col, "en")
 
 

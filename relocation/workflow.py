@@ -35,7 +35,7 @@ from relocation.domain.check import check_plan
 from relocation.domain.costs import weighted_total
 from relocation.domain.errors import InfeasibleError
 from relocation.domain.labels import label
-from relocation.domain.land_use import LAND_CLASSES
+from relocation.domain.land_ledger import summary_rows as freed_land_rows
 from relocation.domain.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
 from relocation.domain.scenario import Scenario
 from relocation.freed_land import freed_land_outputs, render_run_map
@@ -256,7 +256,7 @@ def plan_scenario(
     schedule = plan.moves.copy()
     schedule["total_vnd"] = weighted_total(schedule, sc)
     schedule = schedule[list(SCHEDULE_COLUMNS)]
-    land = freed_land_outputs(ws.firms, ws.stations, ws.sites, plan.moves, sc)
+    land = freed_land_outputs(ws.firms, ws.stations, ws.sites, plan.moves, sc, ws.zones)
     summary["freed_land"] = land["summary"]
     with staged_folder(Path(out), opts.force) as tmp:
         write_csv(schedule, tmp / "schedule.csv")
@@ -329,17 +329,7 @@ def _summary_rows(summary: dict[str, Any], sc: Scenario) -> list[tuple[str, str,
         rows.append((vi, en, v))
     land = summary.get("freed_land")
     if land:
-        for k, v in land.get("hectares_by_class", {}).items():
-            vi, en = LAND_CLASSES.get(k, (k, k))
-            rows.append((f"Đất giải phóng: {vi} (ha)", f"Freed land: {en} (ha)", v))
-        if "social_housing_units" in land:
-            rows.append(
-                (
-                    "Số căn nhà ở xã hội ước tính",
-                    "Estimated social-housing units",
-                    land["social_housing_units"],
-                )
-            )
+        rows += freed_land_rows(land)
     return rows
 
 
@@ -347,6 +337,8 @@ def _extra_sheets(load: pd.DataFrame, land: dict[str, Any] | None) -> dict[str, 
     sheets = {"Quỹ đất KCN - Site load": load}
     if land is not None and "by_zone" in land:
         sheets["Đất giải phóng - Freed land"] = land["by_zone"]
+    if land is not None and "by_ward" in land:
+        sheets["Theo phường 2025 - By ward"] = land["by_ward"]
     return sheets
 
 

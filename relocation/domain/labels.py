@@ -31,6 +31,22 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "free_m2": ("Đất còn trống (m²)", "Land free (m²)"),
     "moves": ("Số doanh nghiệp di dời", "Firms moved"),
     "share": ("Tỷ lệ đã di dời", "Share moved"),
+    # Freed-land sheets (relocation/domain/land_ledger.py): every total says what it counts.
+    "zone_id": ("Mã vùng (đơn vị cũ)", "Zone id (former unit)"),
+    "ward_2025": ("Phường/xã từ 1/7/2025", "Ward/commune since 1 Jul 2025"),
+    "freed_ha": ("Đất đã giải phóng (ha)", "Land freed (ha)"),
+    "usable_ha": ("Đất sử dụng được (ha)", "Land usable (ha)"),
+    "awaiting_remediation_ha": ("Đất chờ xử lý môi trường (ha)", "Awaiting remediation (ha)"),
+    "tod_core_ha": ("Sử dụng được: lõi TOD (ha)", "Usable: TOD core (ha)"),
+    "tod_transition_ha": ("Sử dụng được: chuyển tiếp TOD (ha)", "Usable: TOD transition (ha)"),
+    "social_housing_ha": ("Sử dụng được: nhà ở xã hội (ha)", "Usable: social housing (ha)"),
+    "commerce_services_ha": (
+        "Sử dụng được: thương mại – dịch vụ (ha)",
+        "Usable: commerce and services (ha)",
+    ),
+    "green_public_ha": ("Sử dụng được: cây xanh – công cộng (ha)", "Usable: green space (ha)"),
+    "social_housing_units": ("Số căn NOXH (đất sử dụng được)", "Social-housing units (usable)"),
+    "parcels_freed": ("Số thửa đã giải phóng", "Parcels freed"),
 }
 
 

@@ -8,15 +8,19 @@ Rules, in order (the first that applies chooses the class and is recorded in ``r
 1. **Available year.** A parcel is freed in its firm's move year; a polluting parcel
    (``pollution == "high"``) only after ``remediation_years`` more years.
 2. **TOD rings** (brief §5.3). Centroid within ``tod_core_m`` of a planned station (any
-   opening year): ``tod_core``; within ``tod_transition_m``: ``tod_transition``.
+   opening year) of a line that gets TOD rings (``tod_station_mask``: metro lines by
+   default): ``tod_core``; within ``tod_transition_m``: ``tod_transition``.
 3. **Social housing.** A parcel is *eligible* when its area is at least
    ``social_housing_min_m2``, it is usable by the horizon's end (not awaiting
    remediation then), and its centroid is within ``social_housing_max_km_to_jobs`` of
-   remaining jobs. In a zone with a target (``social_housing_target_ha``), the CP-SAT model
-   in :mod:`models.housing` chooses among the eligible parcels — TOD ones included — so that
-   the target is met (or the shortfall minimised) while giving up the least valuable land:
-   a m² of TOD core weighs 4, of transition ring 2, of other land 1. In a zone without a
-   target, every eligible parcel outside the TOD rings becomes social housing by rule.
+   employment that remains in the year it becomes usable (``jobs_distance_km``). Targets
+   (``FreedLand.target_windows``) are cumulative by zone and year; they are met year by
+   year, earliest first: for the targets due by year Y the CP-SAT model in
+   :mod:`models.housing` chooses among the eligible parcels usable by Y and not yet chosen
+   — TOD ones included — so that each zone's remaining need is met (or the shortfall
+   minimised) while giving up the least valuable land (``CLASS_VALUE``). In a zone without
+   any target, every eligible parcel outside the TOD rings becomes social housing by rule.
+   Each social-housing parcel holds ``round(ha × density of its zone)`` units.
 4. **Green and public space.** A parcel still awaiting remediation at the horizon's end
    (it cannot be built on within the plan: an interim green buffer), or a small one
    (``≤ green_max_m2``, too small to develop on its own).
@@ -28,14 +32,13 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from relocation.domain.errors import InputError, InputIssue
-from relocation.domain.scenario import FreedLand
+from relocation.domain.scenario import FreedLand, SocialHousingTarget
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +58,12 @@ LAND_CLASSES: Mapping[str, tuple[str, str]] = {
     "green_public": ("Cây xanh – công cộng", "Green and public space"),
 }
 
-#: Value of a m² kept in its default class, used when social housing takes it.
+#: Line kind of a station whose ``line_kind`` is missing or blank (README, ``stations``).
+DEFAULT_LINE_KIND = "metro"
+
+#: Relative value of a m² kept in its default class, used when social housing takes it
+#: (assumption, geodata/demo/README.md: a TOD core m² is worth twice a transition-ring m²,
+#: which is worth twice ordinary land; only the order matters to the allocation).
 CLASS_VALUE = {
     "tod_core": 4,
     "tod_transition": 2,
@@ -79,31 +87,30 @@ REQUIRED_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class FreedLandSummary:
-    """Aggregates of classified freed land.
+def available_years(pollution: pd.Series, move_year: pd.Series, config: FreedLand) -> np.ndarray:
+    """Year each parcel becomes usable: its move year, plus the remediation delay if polluting."""
+    delay = np.where(pollution.astype(str).to_numpy() == "high", config.remediation_years, 0)
+    return (move_year.astype("int64").to_numpy() + delay).astype("int64")
 
-    Attributes
-    ----------
-    by_zone_year : pandas.DataFrame
-        One row per (zone_id, year): ``freed_ha`` (parcels vacated by the end of the
-        year), ``awaiting_remediation_ha`` (vacated but not yet usable), one ``<class>_ha``
-        column per land class (usable by the end of the year, cumulative), ``usable_ha``
-        and ``social_housing_units`` (int, ``social_housing_ha × units_per_ha`` rounded,
-        an estimate).
-    by_station : pandas.DataFrame
-        One row per station with freed land in its rings: ``station_id``,
-        ``station_name``, ``station_line``, ``station_opening_year``, ``tod_core_ha``,
-        ``tod_transition_ha`` (land whose centroid lies in the ring, whatever its class),
-        ``parcels`` (int).
-    targets : pandas.DataFrame
-        One row per zone with a social-housing target: ``zone_id``, ``target_ha``,
-        ``allocated_ha``, ``shortfall_ha``, ``social_housing_units``.
+
+def station_line_kinds(stations: pd.DataFrame) -> np.ndarray:
+    """Each station's line kind: its ``line_kind``, ``DEFAULT_LINE_KIND`` where blank."""
+    if "line_kind" not in stations.columns:
+        return np.full(len(stations), DEFAULT_LINE_KIND, dtype=object)
+    kinds = stations["line_kind"].astype(object).where(stations["line_kind"].notna(), "")
+    kinds = kinds.astype(str).str.strip()
+    return np.where(kinds == "", DEFAULT_LINE_KIND, kinds).astype(object)
+
+
+def tod_station_mask(stations: pd.DataFrame, config: FreedLand) -> np.ndarray:
+    """Mark the stations that get TOD rings.
+
+    A station gets rings when its line kind is in ``config.tod_line_kinds`` or its line is
+    named in ``config.tod_lines``.
     """
-
-    by_zone_year: pd.DataFrame
-    by_station: pd.DataFrame
-    targets: pd.DataFrame
+    kinds = station_line_kinds(stations)
+    lines = stations["line"].astype(str).to_numpy() if len(stations) else np.array([])
+    return np.isin(kinds, list(config.tod_line_kinds)) | np.isin(lines, list(config.tod_lines))
 
 
 def _fmt_m(d: float) -> str:
@@ -211,7 +218,10 @@ def classify_freed_land(
         ``awaiting_remediation`` (bool, still unusable at the horizon's end),
         ``tod_ring`` (``"core"``, ``"transition"`` or ``""``), ``sh_eligible`` (bool),
         ``land_class`` (a key of ``LAND_CLASSES``), ``reason`` and ``reason_vi`` (the rule
-        that chose the class, in English and Vietnamese).
+        that chose the class, in English and Vietnamese), ``sh_target`` (the year of the
+        target whose allocation chose the parcel for social housing, ``"rule"`` in a zone
+        without targets, else ``""``) and ``social_housing_units`` (int; 0 unless social
+        housing). :func:`relocation.domain.land_ledger.build_ledger` makes it the ledger.
 
     Raises
     ------
@@ -222,8 +232,7 @@ def classify_freed_land(
     end = max(years)
     out = parcels.copy()
     out["move_year"] = out["move_year"].astype("int64")
-    delay = np.where(out["pollution"].to_numpy() == "high", config.remediation_years, 0)
-    out["available_year"] = (out["move_year"].to_numpy() + delay).astype("int64")
+    out["available_year"] = available_years(out["pollution"], out["move_year"], config)
     out["awaiting_remediation"] = out["available_year"] > end
 
     dist = out["station_distance_m"].astype(float).to_numpy()
@@ -254,24 +263,53 @@ def classify_freed_land(
     out["reason"] = reasons
     out["reason_vi"] = reasons_vi
 
-    targets = {str(z): float(ha) for z, ha in config.social_housing_target_ha.items()}
+    windows = config.target_windows(end)
+    for t in windows:
+        if t.by_year > end:
+            raise InputError(
+                [
+                    InputIssue(
+                        "scenario.toml",
+                        None,
+                        "freed_land.social_housing_targets",
+                        str(t.by_year),
+                        f"target for {t.zone_id} is due after the horizon's end {end}",
+                    )
+                ],
+                "the social-housing targets are not valid",
+            )
+    targeted_zones = {t.zone_id for t in windows}
     zone = out["zone_id"].astype(str).to_numpy()
-    targeted = np.isin(zone, list(targets))
+    targeted = np.isin(zone, list(targeted_zones))
     sh_facts = [_sh_facts(row, config) for _, row in out.iterrows()]
+    out["sh_target"] = ""
+    col_cls = out.columns.get_loc("land_class")
+    col_en = out.columns.get_loc("reason")
+    col_vi = out.columns.get_loc("reason_vi")
+    col_t = out.columns.get_loc("sh_target")
 
     # Untargeted zones: the rule alone (TOD rings keep their station use).
     by_rule = eligible & ~targeted & (ring == "")
     for i in np.flatnonzero(by_rule):
         en, vi = sh_facts[i]
-        out.iloc[i, out.columns.get_loc("land_class")] = "social_housing"
-        out.iloc[i, out.columns.get_loc("reason")] = f"{en} (zone without a target: rule)"
-        out.iloc[i, out.columns.get_loc("reason_vi")] = (
-            f"{vi} (khu vực không có chỉ tiêu: theo quy tắc)"
-        )
+        out.iloc[i, col_cls] = "social_housing"
+        out.iloc[i, col_en] = f"{en} (zone without a target: rule)"
+        out.iloc[i, col_vi] = f"{vi} (khu vực không có chỉ tiêu: theo quy tắc)"
+        out.iloc[i, col_t] = "rule"
 
-    # Targeted zones: the allocation model picks among eligible parcels, TOD ones included.
-    cand = np.flatnonzero(eligible & targeted)
-    if targets and len(cand):
+    # Targeted zones, year by year: the allocation model picks among eligible parcels usable
+    # by the year and not yet chosen, TOD ones included, to cover each zone's remaining need.
+    chosen = np.zeros(len(out), dtype=bool)
+    avail = out["available_year"].to_numpy()
+    for year in sorted({t.by_year for t in windows}):
+        due = {t.zone_id: t for t in windows if t.by_year == year}
+        need = {}
+        for z, t in due.items():
+            have = float(np.ceil(area[chosen & (zone == z)]).sum())
+            need[z] = max(0, math.ceil(config.target_m2(t) - have))
+        cand = np.flatnonzero(eligible & ~chosen & np.isin(zone, list(due)) & (avail <= year))
+        if not len(cand):
+            continue
         if allocate is None:
             raise ValueError("zones have social-housing targets: pass an allocation (allocate=)")
         values = [math.ceil(area[i]) * CLASS_VALUE[str(out["land_class"].iloc[i])] for i in cand]
@@ -279,27 +317,41 @@ def classify_freed_land(
             [math.ceil(area[i]) for i in cand],
             [zone[i] for i in cand],
             values,
-            {z: math.ceil(ha * 10_000) for z, ha in targets.items()},
+            need,
             time_limit_s=time_limit_s,
         )
         for k, i in enumerate(cand):
-            z = zone[i]
+            if not result.chosen[k]:
+                continue
+            z, t = zone[i], due[zone[i]]
             en, vi = sh_facts[i]
-            if result.chosen[k]:
-                out.iloc[i, out.columns.get_loc("land_class")] = "social_housing"
-                out.iloc[i, out.columns.get_loc("reason")] = (
-                    f"{en}; chosen to meet {z}'s target of {targets[z]:g} ha"
-                )
-                out.iloc[i, out.columns.get_loc("reason_vi")] = (
-                    f"{vi}; được chọn để đạt chỉ tiêu {targets[z]:g} ha của {z}"
-                )
-            else:
-                col = out.columns.get_loc("reason")
-                out.iloc[i, col] = f"{out.iloc[i, col]} (not needed for {z}'s housing target)"
-                col = out.columns.get_loc("reason_vi")
-                out.iloc[i, col] = f"{out.iloc[i, col]} (không cần cho chỉ tiêu NOXH của {z})"
-        logger.info("social-housing shortfall by zone (m²): %s", dict(result.shortfall_m2))
+            chosen[i] = True
+            amount_en = _target_phrase(t, "en")
+            amount_vi = _target_phrase(t, "vi")
+            out.iloc[i, col_cls] = "social_housing"
+            out.iloc[i, col_en] = f"{en}; chosen to meet {z}'s target of {amount_en} by {year}"
+            out.iloc[i, col_vi] = f"{vi}; được chọn để đạt chỉ tiêu {amount_vi} của {z} đến {year}"
+            out.iloc[i, col_t] = str(year)
+        logger.info("social-housing shortfall by %d (m²): %s", year, dict(result.shortfall_m2))
+    for i in np.flatnonzero(eligible & targeted & ~chosen):
+        z = zone[i]
+        out.iloc[i, col_en] = f"{out.iloc[i, col_en]} (not needed for {z}'s housing targets)"
+        out.iloc[i, col_vi] = f"{out.iloc[i, col_vi]} (không cần cho chỉ tiêu NOXH của {z})"
+    density = np.array([config.units_per_ha(z) for z in zone], dtype=float)
+    sh = out["land_class"].to_numpy() == "social_housing"
+    out["social_housing_units"] = np.where(sh, np.round(area / 10_000 * density), 0).astype(
+        "int64"
+    )
     return out
+
+
+def _target_phrase(t: SocialHousingTarget, lang: str) -> str:
+    parts = []
+    if t.hectares is not None:
+        parts.append(f"{t.hectares:g} ha")
+    if t.units is not None:
+        parts.append(f"{t.units:,} {'units' if lang == 'en' else 'căn'}")
+    return " / ".join(parts)
 
 
 def _default_class(row: pd.Series, ring: str, config: FreedLand, end: int) -> tuple[str, str, str]:
@@ -351,83 +403,3 @@ def _sh_facts(row: pd.Series, config: FreedLand) -> tuple[str, str]:
         f"{a:,.0f} m² ≥ {config.social_housing_min_m2:,.0f} m², cách việc làm {km:.1f} km "
         f"≤ {lim:g} km, sử dụng từ {y}",
     )
-
-
-def summarise_freed_land(
-    classified: pd.DataFrame, config: FreedLand, years: tuple[int, ...]
-) -> FreedLandSummary:
-    """Aggregate classified parcels by zone and year, by station and by target.
-
-    Parameters
-    ----------
-    classified : pandas.DataFrame
-        Output of :func:`classify_freed_land`.
-    config : relocation.domain.scenario.FreedLand
-        Gives ``social_housing_units_per_ha`` and the targets.
-    years : tuple of int
-        Planning years (one row per zone and year).
-
-    Returns
-    -------
-    FreedLandSummary
-        Hectares per class and zone, cumulative by year; TOD-ring land per station;
-        social-housing targets against allocated land.
-    """
-    df = pd.DataFrame(classified.drop(columns="geometry", errors="ignore"))
-    df["ha"] = df["area_m2"].astype(float) / 10_000
-    zones = sorted(set(df["zone_id"].astype(str)) | set(config.social_housing_target_ha))
-    rows = []
-    for z in zones:
-        dz = df[df["zone_id"].astype(str) == z]
-        for y in years:
-            freed = dz[dz["move_year"] <= y]
-            usable = freed[freed["available_year"] <= y]
-            row: dict[str, object] = {
-                "zone_id": z,
-                "year": int(y),
-                "freed_ha": float(freed["ha"].sum()),
-                "awaiting_remediation_ha": float(freed["ha"].sum() - usable["ha"].sum()),
-            }
-            for cls in LAND_CLASSES:
-                row[f"{cls}_ha"] = float(usable.loc[usable["land_class"] == cls, "ha"].sum())
-            row["usable_ha"] = float(usable["ha"].sum())
-            sh_ha = float(usable.loc[usable["land_class"] == "social_housing", "ha"].sum())
-            row["social_housing_units"] = round(sh_ha * config.social_housing_units_per_ha)
-            rows.append(row)
-    by_zone_year = pd.DataFrame(rows)
-
-    ring = df[df["tod_ring"] != ""]
-    keys = ["station_id", "station_name", "station_line", "station_opening_year"]
-    st_rows = []
-    for key, g in ring.groupby(keys, sort=True):
-        st_rows.append(
-            {
-                **dict(zip(keys, key, strict=True)),
-                "tod_core_ha": float(g.loc[g["tod_ring"] == "core", "ha"].sum()),
-                "tod_transition_ha": float(g.loc[g["tod_ring"] == "transition", "ha"].sum()),
-                "parcels": len(g),
-            }
-        )
-    by_station = pd.DataFrame(
-        st_rows, columns=[*keys, "tod_core_ha", "tod_transition_ha", "parcels"]
-    )
-
-    t_rows = []
-    for z, target in sorted(config.social_housing_target_ha.items()):
-        sel = (df["zone_id"].astype(str) == z) & (df["land_class"] == "social_housing")
-        # Whole m² rounded up, as the allocation model counts them.
-        got = float(np.ceil(df.loc[sel, "area_m2"].astype(float)).sum()) / 10_000
-        t_rows.append(
-            {
-                "zone_id": z,
-                "target_ha": float(target),
-                "allocated_ha": got,
-                "shortfall_ha": max(0.0, float(target) - got),
-                "social_housing_units": round(got * config.social_housing_units_per_ha),
-            }
-        )
-    targets = pd.DataFrame(
-        t_rows,
-        columns=["zone_id", "target_ha", "allocated_ha", "shortfall_ha", "social_housing_units"],
-    )
-    return FreedLandSummary(by_zone_year=by_zone_year, by_station=by_station, targets=targets)

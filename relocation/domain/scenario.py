@@ -136,23 +136,116 @@ class Rules(_Section):
     preferred_sites: Literal["penalty", "strict"] = "penalty"
 
 
+class SocialHousingTarget(_Section):
+    """Social housing one zone is to reach by the end of ``by_year`` (cumulative).
+
+    Give ``hectares`` (land), ``units`` (dwellings) or both. Freed land is allocated to the
+    land target: ``hectares`` when given, else ``units`` divided by the zone's density
+    (``FreedLand.units_per_ha``). ``source`` says where the figure comes from (a brief
+    section, or *assumption*); it is echoed in the outputs.
+    """
+
+    zone_id: str
+    by_year: int
+    hectares: float | None = Field(None, ge=0)
+    units: int | None = Field(None, ge=0)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _some_amount(self) -> SocialHousingTarget:
+        if self.hectares is None and self.units is None:
+            raise ValueError(
+                f"target for {self.zone_id!r} by {self.by_year}: give hectares or units"
+            )
+        return self
+
+
+class EmploymentSite(_Section):
+    """Employment that stays in the south (an industrial park that is not converted).
+
+    Counts as remaining jobs for the social-housing near-jobs rule in every year up to
+    ``until_year`` (inclusive; ``None``: the whole horizon). ``lon``/``lat`` in WGS 84.
+    """
+
+    name: str
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    until_year: int | None = None
+
+
 class FreedLand(_Section):
-    """Freed-land classification settings (issue 4)."""
+    """Freed-land classification settings (issue 4, issue 10).
+
+    TOD rings are drawn around the stations of the line kinds in ``tod_line_kinds``
+    (the ``stations.line_kind`` column; ``metro`` where it is blank) and of the lines named
+    in ``tod_lines``; other stations are ignored by the classification.
+    """
 
     remediation_years: int = Field(2, ge=0, le=30)  # (assumption) polluting parcels
     tod_core_m: float = Field(500.0, gt=0)  # brief §5.3
     tod_transition_m: float = Field(1000.0, gt=0)  # brief §5.3
+    #: brief §5.3 [sourced]: the TOD rules (Res. 98, Res. 188/2025/QH15) are for metro lines.
+    tod_line_kinds: tuple[str, ...] = ("metro",)
+    #: Line names (``stations.line``) that also get TOD rings, whatever their kind.
+    tod_lines: tuple[str, ...] = ()
     social_housing_min_m2: float = Field(5000.0, ge=0)  # (assumption)
     social_housing_max_km_to_jobs: float = Field(3.0, gt=0)  # (assumption)
-    social_housing_units_per_ha: float = Field(341.0, gt=0)  # brief §6 (derived)
+    #: Southern parks that stay: remaining jobs besides firms not yet moved and the sites.
+    employment_sites: tuple[EmploymentSite, ...] = ()
+    #: Density where a zone has none of its own: brief §6 (derived) scheme density
+    #: 160,325 units / 470.4 ha ≈ 341 units/ha.
+    social_housing_units_per_ha: float = Field(341.0, gt=0)
+    #: Density per zone (units/ha); brief §6 (derived) gives ≈ 226–510 by city.
+    social_housing_units_per_ha_by_zone: dict[str, float] = Field(default_factory=dict)
     green_max_m2: float = Field(2000.0, ge=0)  # (assumption) small parcels become green space
+    #: Land targets (ha) due by the horizon's end, per zone (kept for older scenarios;
+    #: ``social_housing_targets`` states the year).
     social_housing_target_ha: dict[str, float] = Field(default_factory=dict)
+    social_housing_targets: tuple[SocialHousingTarget, ...] = ()
+    #: The province's social-housing target (units) and its year, reported against what the
+    #: freed land delivers (no default: the demo cites brief §6, Decision 444: 86,900 by 2030).
+    province_social_housing_units: int | None = Field(None, ge=0)
+    province_social_housing_by_year: int | None = None
 
     @model_validator(mode="after")
     def _rings(self) -> FreedLand:
         if self.tod_transition_m < self.tod_core_m:
             raise ValueError("tod_transition_m must not be below tod_core_m")
+        if any(v <= 0 for v in self.social_housing_units_per_ha_by_zone.values()):
+            raise ValueError("social_housing_units_per_ha_by_zone: densities must be > 0")
+        seen: set[tuple[str, int]] = set()
+        for i, t in enumerate(self.social_housing_targets):
+            if (t.zone_id, t.by_year) in seen:
+                raise ValueError(
+                    f"social_housing_targets[{i}]: two targets for {t.zone_id!r} by {t.by_year}"
+                )
+            seen.add((t.zone_id, t.by_year))
         return self
+
+    def units_per_ha(self, zone_id: str) -> float:
+        """Social-housing density of a zone (units/ha): its own, else the default."""
+        return float(
+            self.social_housing_units_per_ha_by_zone.get(
+                str(zone_id), self.social_housing_units_per_ha
+            )
+        )
+
+    def target_windows(self, end: int) -> tuple[SocialHousingTarget, ...]:
+        """Every social-housing target, the legacy per-zone hectares as due by ``end``."""
+        legacy = tuple(
+            SocialHousingTarget(zone_id=z, by_year=end, hectares=ha, source="")
+            for z, ha in sorted(self.social_housing_target_ha.items())
+            if not any(t.zone_id == z and t.by_year == end for t in self.social_housing_targets)
+        )
+        return tuple(
+            sorted((*self.social_housing_targets, *legacy), key=lambda t: (t.by_year, t.zone_id))
+        )
+
+    def target_m2(self, t: SocialHousingTarget) -> float:
+        """Land a target asks for, m²: its hectares, else its units at the zone's density."""
+        if t.hectares is not None:
+            return float(t.hectares) * 10_000
+        return float(t.units or 0) / self.units_per_ha(t.zone_id) * 10_000
 
 
 class Solver(_Section):

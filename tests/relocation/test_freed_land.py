@@ -14,8 +14,9 @@ import shapely
 from geodata.parcels import FREED_PARCEL_COLUMNS, freed_parcels
 from models.housing import allocate_social_housing
 from relocation.domain.errors import InputError
-from relocation.domain.land_use import classify_freed_land, summarise_freed_land
-from relocation.domain.scenario import FreedLand
+from relocation.domain.land_ledger import summarise_freed_land
+from relocation.domain.land_use import classify_freed_land, tod_station_mask
+from relocation.domain.scenario import FreedLand, SocialHousingTarget
 
 UTM = "EPSG:32648"
 YEARS = tuple(range(2024, 2031))
@@ -230,6 +231,9 @@ def test_summary_by_zone_year_and_station(parcels):
     assert z.loc[("thuan_an", 2026), "social_housing_units"] == 341
     assert z.loc[("thuan_an", 2030), "awaiting_remediation_ha"] == pytest.approx(1.0, abs=1e-3)
     st = s.by_station.set_index("station_id")
+    # Ring land whatever its class, and land of the TOD classes usable by the end.
+    assert st.loc["BD1_08", "ring_core_freed_ha"] == pytest.approx(0.36, abs=1e-3)
+    assert st.loc["BD1_08", "ring_transition_freed_ha"] == pytest.approx(0.72, abs=1e-3)
     assert st.loc["BD1_08", "tod_core_ha"] == pytest.approx(0.36, abs=1e-3)
     assert st.loc["BD1_08", "tod_transition_ha"] == pytest.approx(0.72, abs=1e-3)
     assert st.loc["BD1_08", "parcels"] == 3
@@ -257,3 +261,92 @@ def test_bad_input_names_table_row_and_column(parcels):
         classify_freed_land(
             parcels.drop(columns="area_m2"), FreedLand(), YEARS, allocate=allocate_social_housing
         )
+
+
+def test_near_jobs_counts_only_employment_remaining_that_year():
+    # F_BIG frees its parcel in 2026; F_STAYS (400 m away) leaves in 2027 or 2025.
+    firms, st, sites = _world(SPEC)
+    later = freed_parcels(firms, _moves(["F_BIG", "F_STAYS"], years=[2026, 2027]), st, sites)
+    assert later.set_index("firm_id").loc["F_BIG", "jobs_distance_km"] == pytest.approx(
+        0.4, abs=0.001
+    )
+    # Gone before F_BIG's parcel is usable: the nearest job is F_OUT500, 1.99 km south.
+    earlier = freed_parcels(firms, _moves(["F_BIG", "F_STAYS"], years=[2026, 2025]), st, sites)
+    assert earlier.set_index("firm_id").loc["F_BIG", "jobs_distance_km"] == pytest.approx(
+        1.99, abs=0.001
+    )
+    # Measured in the given jobs year (the year the land becomes usable), not the move year.
+    mv = _moves(["F_BIG", "F_STAYS"], years=[2026, 2027]).assign(jobs_year=[2028, 2027])
+    p = freed_parcels(firms, mv, st, sites).set_index("firm_id")
+    assert p.loc["F_BIG", "jobs_year"] == 2028
+    assert p.loc["F_BIG", "jobs_distance_km"] == pytest.approx(1.99, abs=0.001)
+
+
+def test_employment_that_stays_counts_until_its_year():
+    firms, st, sites = _world(SPEC)
+    park = gpd.GeoDataFrame(
+        {"name": ["KCN còn lại"], "until_year": pd.array([2026], dtype="Int64")},
+        geometry=[shapely.Point(SX + 1_000, SY + 2_500)],
+        crs=UTM,
+    ).to_crs("EPSG:4326")
+    ids = [s[0] for s in SPEC]
+    mv = _moves(ids, years=[2026] * len(ids))
+    p = freed_parcels(firms, mv, st, sites, park).set_index("firm_id")
+    assert p.loc["F_BIG", "jobs_distance_km"] == pytest.approx(1.0, abs=0.01)
+    mv = _moves(ids, years=[2027] * len(ids))
+    p = freed_parcels(firms, mv, st, sites, park).set_index("firm_id")
+    assert p.loc["F_BIG", "jobs_distance_km"] > 20  # only the site, ~25 km north
+
+
+def test_tod_rings_for_metro_lines_by_default():
+    st = pd.DataFrame(
+        {
+            "station_id": ["M1", "R1", "X1"],
+            "line": ["Metro BD 1", "Đường sắt Dĩ An – Bàu Bàng", "L9"],
+            "line_kind": ["metro", "railway", ""],
+        }
+    )
+    assert list(tod_station_mask(st, FreedLand())) == [True, False, True]
+    assert list(tod_station_mask(st, FreedLand(tod_line_kinds=("metro", "railway")))) == [
+        True, True, True,
+    ]
+    cfg = FreedLand(tod_lines=("Đường sắt Dĩ An – Bàu Bàng",), tod_line_kinds=())
+    assert list(tod_station_mask(st, cfg)) == [False, True, False]
+    assert list(tod_station_mask(st.drop(columns="line_kind"), FreedLand())) == [True] * 3
+
+
+def test_targets_are_met_year_by_year_with_the_zones_density():
+    p = _target_world()
+    # T_A (0.64 ha) is usable in 2025, the others in 2027.
+    p.loc[p["firm_id"] == "T_A", "move_year"] = 2025
+    cfg = FreedLand(
+        social_housing_units_per_ha_by_zone={"thuan_an": 500.0},
+        social_housing_targets=(
+            SocialHousingTarget(zone_id="thuan_an", by_year=2025, hectares=1.0),
+            SocialHousingTarget(zone_id="thuan_an", by_year=2030, units=800),  # 1.6 ha
+        ),
+    )
+    out = classify_freed_land(p, cfg, YEARS, allocate=allocate_social_housing)
+    o = out.set_index("firm_id")
+    assert o.loc["T_A", "sh_target"] == "2025"  # the only parcel usable by 2025
+    assert "by 2025" in o.loc["T_A", "reason"]
+    assert o.loc["T_A", "social_housing_units"] == 320  # 0.64 ha × 500
+    t = summarise_freed_land(out, cfg, YEARS).targets.set_index("by_year")
+    assert t.loc[2025, "allocated_ha"] == pytest.approx(0.64, abs=1e-4)
+    assert t.loc[2025, "shortfall_ha"] == pytest.approx(0.36, abs=1e-4)
+    # By 2030 the remaining 0.96 ha come from parcels usable later: T_C (1.0 ha) covers it.
+    assert t.loc[2030, "target_ha"] == pytest.approx(1.6)
+    assert t.loc[2030, "shortfall_ha"] == 0
+    assert t.loc[2030, "social_housing_units"] == int(out["social_housing_units"].sum()) - (
+        int(o.loc["D_OTHER", "social_housing_units"])
+    )
+    assert o.loc["D_OTHER", "social_housing_units"] == round(1.0 * 341)  # default density
+
+
+def test_a_target_after_the_horizon_is_refused():
+    p = _target_world()
+    cfg = FreedLand(
+        social_housing_targets=(SocialHousingTarget(zone_id="thuan_an", by_year=2035, units=9),)
+    )
+    with pytest.raises(InputError, match="after the horizon"):
+        classify_freed_land(p, cfg, YEARS, allocate=allocate_social_housing)

@@ -57,7 +57,9 @@ def test_plan_writes_a_checked_run_folder_and_map_rerenders(tmp_path):
     layers = {name for name, _ in pyogrio.list_layers(run / "plan.gpkg")}
     assert {"firms", "sites", "moves", "freed_land", "zones", "stations"} <= layers
     freed = gpd.read_file(run / "plan.gpkg", layer="freed_land")
-    assert len(freed) == len(schedule) and freed["land_class"].notna().all()
+    # Planned moves and the firm moved before the horizon (0003, 2023) both free land.
+    assert len(freed) == len(schedule) + 1 and freed["land_class"].notna().all()
+    assert set(freed.loc[freed["status"] == "moved_before", "firm_id"]) == {"0003"}
 
     vi = (run / "map.html").read_text(encoding="utf-8")
     res = _run("map", str(run), "--lang", "en")
