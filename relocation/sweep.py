@@ -30,17 +30,20 @@ Grid file (``--grid grid.toml``)::
     name = "VSIP III opens late"
     set = { "overrides.site_available_from.D_VSIP3" = 2027 }
 
-Keys are dotted ``scenario.toml`` paths (quoted, or as nested tables); ``quota.N`` is
-the N-th quota window (N = the number of windows adds one). Grid points are named
-``g001``, ``g002``…; named points keep their name for display and get a filesystem-safe
-folder name. Setting ``quota.N.min_share`` above that window's ``max_share`` raises the
-ceiling to the floor (to ``ceil(floor·N)/N`` firms, so the window is never empty) unless
-``quota.N.max_share`` is set too (the ``--quota`` rule).
+Keys are dotted ``scenario.toml`` paths (quoted, or as nested tables), applied by the
+one override engine (:meth:`~relocation.domain.scenario.Scenario.with_overrides`), exactly
+as ``--set`` is: ``quota.N`` must be an existing window, and a ``min_share`` above its
+window's ``max_share`` is refused (set both). Grid points are named ``g001``, ``g002``…;
+named points keep their name for display and get a filesystem-safe folder name.
+
+``--quota`` points are the one exception, by their own documented rule
+(:meth:`~relocation.domain.scenario.Scenario.with_quota_floor`): the window's ceiling is
+kept, or raised to the floor where it would fall below it, and a ``--by-year`` without a
+window adds one.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import itertools
 import json
@@ -59,12 +62,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pydantic
-
 from geodata.outputs import staged_folder, write_json
 from geodata.workspace import Workspace, read_workspace
 from relocation.domain.errors import InfeasibleError, InputError, InputIssue
 from relocation.domain.scenario import Scenario
+from relocation.workflow import apply_settings
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +102,33 @@ class SweepPoint:
     folder : str
         Filesystem-safe folder name under ``SWEEP/scenarios/``.
     params : dict
-        The point's own settings, dotted ``scenario.toml`` path → value.
+        The point's own settings, dotted ``scenario.toml`` path → value (as recorded in
+        ``summary.json`` and the comparison).
+    quota : tuple or None
+        ``(by_year, floor)`` of a ``--quota`` point, applied by
+        :meth:`Scenario.with_quota_floor`; ``None`` for a grid point.
     """
 
     name: str
     folder: str
     params: dict[str, Any]
+    quota: tuple[int, float] | None = None
+
+    def scenario(self, ws: Workspace, base: Scenario, source: str) -> Scenario:
+        """The point's scenario on ``base``.
+
+        A grid point's settings go through the one override engine
+        (:meth:`Scenario.with_overrides`, as ``--set`` does); a ``--quota`` point applies
+        its floor by the quota sweep's own rule
+        (:meth:`Scenario.with_quota_floor`: the ceiling is kept, or raised to the floor).
+
+        Raises
+        ------
+        InputError
+        """
+        if self.quota is not None:
+            return base.with_quota_floor(*self.quota, n_slated=len(ws.firms))
+        return apply_settings(ws, base, self.params, source)
 
 
 @dataclass(frozen=True)
@@ -189,144 +212,6 @@ class SweepOutcome:
     results: tuple[PointResult, ...]
     out: Path
     spec: SweepSpec
-
-
-# --------------------------------------------------------------------------- overrides
-
-
-def _split_key(key: str) -> list[str]:
-    for prefix in _ID_MAPS:
-        if key.startswith(prefix + ".") and len(key) > len(prefix) + 1:
-            return [*prefix.split("."), key[len(prefix) + 1 :]]
-    return key.split(".")
-
-
-def _lists(o: Any) -> Any:
-    if isinstance(o, dict):
-        return {k: _lists(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_lists(v) for v in o]
-    return o
-
-
-def _set_path(data: dict[str, Any], key: str, value: Any) -> str | None:
-    """Set ``key`` in ``data``; return what is wrong with the path, or None."""
-    parts = _split_key(key)
-    if any(not p.strip() for p in parts):
-        return "empty part in the dotted key"
-    node: Any = data
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        here = ".".join(parts[:i]) or "the scenario"
-        if isinstance(node, list):
-            if not part.isdigit():
-                return f"{here} is a list: use a window number, e.g. {here}.0"
-            idx = int(part)
-            if idx > len(node) or (idx == len(node) and last):
-                return f"{here} has {len(node)} entries: {idx} is out of range"
-            if idx == len(node):
-                node.append({})  # quota.N with N = len adds a window
-            if last:
-                node[idx] = copy.deepcopy(value)
-                return None
-            node = node[idx]
-        elif isinstance(node, dict):
-            if last:
-                node[part] = copy.deepcopy(value)
-                return None
-            nxt = node.get(part)
-            if nxt is None:
-                nxt = {}  # an unknown section: the validation names it
-                node[part] = nxt
-            elif not isinstance(nxt, (dict, list)):
-                return f"{'.'.join(parts[: i + 1])} is a value, not a table"
-            node = nxt
-        else:
-            return f"{here} is a value, not a table"
-    return None
-
-
-def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def apply_overrides(
-    sc: Scenario, updates: Mapping[str, Any], source: str, n_slated: int | None = None
-) -> Scenario:
-    """Return ``sc`` with dotted-path updates, list indices included (``quota.0.min_share``).
-
-    Unlike :meth:`Scenario.with_overrides` this understands ``quota.N`` and reports bad
-    keys and values as an :class:`InputError` naming ``source`` and the key. Setting a
-    window's ``min_share`` above its ``max_share`` raises the ceiling to the floor, unless
-    the same updates set that ``max_share`` too.
-
-    Parameters
-    ----------
-    sc : Scenario
-        The base scenario.
-    updates : mapping
-        Dotted ``scenario.toml`` path → value; ``overrides.site_available_from.<id>`` and
-        ``overrides.zone_deadline.<id>`` take the id verbatim.
-    source : str
-        Where the updates come from (``--set``, ``grid.toml``), for messages.
-    n_slated : int, optional
-        The quota base N (all slated firms). When given, a raised ceiling admits the
-        floor's whole firm count: ``ceil(floor·N)/N``, not the floor itself, whose
-        ``floor(floor·N)`` count would fall one short (0.425 × 2,900 = 1,232.5).
-
-    Returns
-    -------
-    Scenario
-
-    Raises
-    ------
-    InputError
-        Unknown key, bad path or invalid value (every problem at once).
-    """
-    data = _lists(sc.model_dump())
-    issues: list[InputIssue] = []
-    for key, value in updates.items():
-        problem = _set_path(data, key, value)
-        if problem:
-            issues.append(InputIssue(source, None, key, _short(value), problem))
-    if issues:
-        raise InputError(issues, summary=f"bad setting in {source}")
-    for key in updates:
-        m = _MIN_SHARE.match(key)
-        if m and f"quota.{m.group(1)}.max_share" not in updates:
-            w = data["quota"][int(m.group(1))]
-            lo, hi = w.get("min_share"), w.get("max_share")
-            if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and hi < lo:
-                w["max_share"] = lo
-                if n_slated:
-                    w["max_share"] = min(1.0, math.ceil(round(lo * n_slated, 9)) / n_slated)
-    try:
-        return Scenario.model_validate(data)
-    except pydantic.ValidationError as exc:
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key (see relocation/domain/scenario.py for every key)"
-            given = updates.get(loc, err.get("input"))
-            shown = None if isinstance(given, (dict, list, tuple)) else _short(given)
-            issues.append(InputIssue(source, None, loc or None, shown, msg))
-        raise InputError(issues, summary=f"bad setting in {source}") from None
-
-
-def check_override_ids(updates: Mapping[str, Any], ws: Workspace, source: str) -> list[InputIssue]:
-    """Issues for ``overrides.*`` updates naming a site or zone the workspace lacks."""
-    issues = []
-    known = {
-        "overrides.site_available_from.": (set(ws.sites["site_id"]), "unknown site id"),
-        "overrides.zone_deadline.": (set(ws.zones["zone_id"]), "unknown zone id"),
-    }
-    for key in updates:
-        for prefix, (ids, message) in known.items():
-            if key.startswith(prefix) and key[len(prefix) :] not in ids:
-                issues.append(InputIssue(source, None, key, _short(key[len(prefix) :]), message))
-    return issues
 
 
 # ------------------------------------------------------------------------------ points
@@ -443,7 +328,7 @@ def quota_points(base: Scenario, floors: Sequence[float], by_year: int | None) -
         if idx == len(years):
             params[f"quota.{idx}.by_year"] = by_year
         params[f"quota.{idx}.min_share"] = f
-        points.append(SweepPoint(quota_name(f), quota_name(f), params))
+        points.append(SweepPoint(quota_name(f), quota_name(f), params, quota=(by_year, f)))
     return SweepSpec(tuple(points), "--quota", axis=f"quota.{idx}.min_share")
 
 
@@ -625,22 +510,21 @@ def build_scenarios(
         for i in found:  # one line per key and problem, not one per grid point
             issues.setdefault((i.file, i.column, i.message), i)
 
-    n = len(ws.firms)
-    note(check_override_ids(spec.sets, ws, "--set"))
-    base = apply_overrides(ws.scenario, spec.sets, "--set", n)
+    base = apply_settings(ws, ws.scenario, spec.sets, "--set")
     cli: dict[str, Any] = {"solver.workers": workers}
+    sources = {"solver.workers": "--workers-total", "name": spec.source}
     if opts.time_limit_s is not None:
         cli["solver.time_limit_s"] = opts.time_limit_s
+        sources["solver.time_limit_s"] = "--time-limit"
     out: list[Scenario] = []
     for p in spec.points:
-        note(check_override_ids(p.params, ws, spec.source))
         try:
-            sc = apply_overrides(base, p.params, spec.source, n)
-            out.append(apply_overrides(sc, {**cli, "name": p.name}, "command line"))
+            sc = p.scenario(ws, base, spec.source)
+            out.append(sc.with_overrides({**cli, "name": p.name}, sources))
         except InputError as exc:
             note(exc.issues)
     if issues:
-        raise InputError(list(issues.values()), summary="bad sweep settings")
+        raise InputError(list(issues.values()), summary="bad setting")
     return out
 
 
@@ -883,7 +767,7 @@ def define_sweep(
         spec = read_grid(grid)
     else:
         assert quota is not None
-        base = apply_overrides(ws.scenario, sets, "--set")
+        base = apply_settings(ws, ws.scenario, sets, "--set")
         spec = quota_points(base, parse_quota_list(quota), by_year)
     return SweepSpec(spec.points, spec.source, sets, spec.axis)
 

@@ -33,11 +33,11 @@ from models.decode import decode_plan
 from models.solve import SolveParams, SolveResult, Status, StopToken, solve
 from relocation.domain.check import check_plan
 from relocation.domain.costs import weighted_total
-from relocation.domain.errors import InfeasibleError
+from relocation.domain.errors import InfeasibleError, InputError
 from relocation.domain.labels import label
 from relocation.domain.land_use import LAND_CLASSES
 from relocation.domain.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
-from relocation.domain.scenario import Scenario
+from relocation.domain.scenario import Scenario, unknown_override_ids
 from relocation.freed_land import freed_land_outputs, render_run_map
 from relocation.infeasibility import precheck, summarise_core
 
@@ -81,18 +81,58 @@ class RunOutcome:
     out: Path
 
 
+#: Command-line options that set a scenario key: key → (option, ``PlanOptions`` attribute).
+OPTION_KEYS = {
+    "solver.time_limit_s": ("--time-limit", "time_limit_s"),
+    "solver.deterministic_time_s": ("--deterministic-time", "deterministic_time_s"),
+    "solver.workers": ("--workers", "workers"),
+    "solver.seed": ("--seed", "seed"),
+}
+
+
+def option_updates(opts: PlanOptions) -> tuple[dict[str, Any], dict[str, str]]:
+    """The scenario updates the options make (``--set``, then solver options), and their source.
+
+    Returns
+    -------
+    tuple of dict
+        ``(dotted key → value, dotted key → option)``, for
+        :meth:`~relocation.domain.scenario.Scenario.with_overrides`.
+    """
+    updates: dict[str, Any] = dict(opts.overrides)
+    sources = {key: "--set" for key in updates}
+    for key, (option, attr) in OPTION_KEYS.items():
+        value = getattr(opts, attr)
+        if value is not None:
+            updates[key] = value
+            sources[key] = option
+    return updates, sources
+
+
+def apply_settings(
+    ws: Workspace, base: Scenario, updates: Mapping[str, Any], source: str | Mapping[str, str]
+) -> Scenario:
+    """``base`` with ``updates``, refusing ids the workspace lacks (plan and sweep alike).
+
+    Raises
+    ------
+    InputError
+        Unknown site or zone ids, bad keys or values (every problem at once).
+    """
+    issues = unknown_override_ids(updates, ws.sites["site_id"], ws.zones["zone_id"], source)
+    try:
+        sc = base.with_overrides(updates, source) if updates else base
+    except InputError as exc:
+        issues += exc.issues
+    if issues:
+        raise InputError(issues, summary="bad setting")
+    return sc
+
+
 def effective_scenario(ws: Workspace, opts: PlanOptions) -> Scenario:
     """The workspace's scenario with overrides, then the command-line solver settings."""
-    updates: dict[str, Any] = dict(opts.overrides)
-    for key, val in (
-        ("solver.time_limit_s", opts.time_limit_s),
-        ("solver.deterministic_time_s", opts.deterministic_time_s),
-        ("solver.workers", opts.workers),
-        ("solver.seed", opts.seed),
-    ):
-        if val is not None:
-            updates[key] = val
-    return ws.scenario.with_overrides(updates) if updates else ws.scenario
+    updates, sources = option_updates(opts)
+    return apply_settings(ws, ws.scenario, updates, sources)
 
 
 def solve_params(sc: Scenario) -> SolveParams:
