@@ -330,6 +330,7 @@ def _options(
         overrides=_parse_sets(sets),
         force=force,
         lang=lang,
+        command=tuple(sys.argv[1:]),
     )
 
 
@@ -510,6 +511,7 @@ def sweep_command(
             scheduler=scheduler,
             force=force,
             lang=lang,
+            command=tuple(sys.argv[1:]),
         )
 
         def on_result(result: object, done: int, total: int) -> None:

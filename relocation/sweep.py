@@ -52,7 +52,6 @@ import math
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 import tomllib
@@ -64,7 +63,7 @@ from typing import Any
 
 from geodata.outputs import staged_folder, write_json
 from geodata.workspace import Workspace, read_workspace
-from relocation.domain.errors import InfeasibleError, InputError, InputIssue
+from relocation.domain.errors import InputError, InputIssue
 from relocation.domain.scenario import Scenario
 from relocation.workflow import apply_settings
 
@@ -176,6 +175,8 @@ class SweepOptions:
         Map language.
     connect_timeout_s : float
         How long to try reaching ``scheduler``.
+    command : tuple of str
+        The command line, recorded in each scenario's ``summary.json`` (the CLI passes it).
     """
 
     time_limit_s: float | None = None
@@ -185,6 +186,7 @@ class SweepOptions:
     render_map: bool = True
     lang: str = "vi"
     connect_timeout_s: float = 5.0
+    command: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -542,14 +544,12 @@ def solve_point(ws: Workspace, sc: Scenario, render_map: bool, lang: str) -> dic
     dict
         ``summary`` (dict) and ``files`` (file name → bytes, ``summary.json`` excluded).
     """
-    from relocation.workflow import PlanOptions, plan_scenario
+    from relocation.run_folder import write_run
+    from relocation.workflow import plan_scenario
 
     with tempfile.TemporaryDirectory(prefix="relocation-sweep-") as tmp:
         out = Path(tmp) / "run"
-        try:
-            plan_scenario(ws, sc, out, PlanOptions(render_map=render_map, lang=lang))
-        except InfeasibleError:
-            pass  # the folder holds summary.json with the explanation
+        write_run(plan_scenario(ws, sc), out, render_map=render_map, lang=lang)
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         files = {
             p.name: p.read_bytes()
@@ -582,10 +582,14 @@ def read_finished(out: Path, point: SweepPoint, digest: str) -> dict[str, Any] |
 
 
 def _write_point(
-    out: Path, point: SweepPoint, result: Mapping[str, Any], meta: dict[str, Any]
+    out: Path,
+    point: SweepPoint,
+    result: Mapping[str, Any],
+    meta: dict[str, Any],
+    command: Sequence[str],
 ) -> dict[str, Any]:
     summary = dict(result["summary"])
-    summary["command"] = sys.argv[1:]
+    summary["command"] = list(command)
     summary["sweep"] = meta
     with staged_folder(_scenario_dir(out, point.folder), force=True) as tmp:
         for name, data in result["files"].items():
@@ -865,7 +869,7 @@ def run_sweep(
                             "sets": spec.sets,
                             "hash": hashes[i],
                         }
-                        summary = _write_point(out, p, fut.result(), meta)
+                        summary = _write_point(out, p, fut.result(), meta, opts.command)
                         results[i] = PointResult(p, summary, skipped=False)
                         log.info("scenario %s: %s", p.name, summary.get("status"))
                         if on_result:
