@@ -460,7 +460,7 @@ def sweep_command(
     grid: Annotated[
         Path | None,
         typer.Option(
-            "--grid", help="Grid file ([grid] dotted.key = [values]; see relocation/sweep.py)."
+            "--grid", help="Grid file ([grid] dotted.key = [values]; see the README)."
         ),
     ] = None,
     sets: Sets = None,
