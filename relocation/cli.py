@@ -20,6 +20,7 @@ import typer
 from relocation.domain.errors import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
     EXIT_OK,
     EXIT_SIGINT,
     EXIT_SIGTERM,
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 EXIT_FAILURE = 1
-#: A solve that ended without any plan (time limit too short).
-EXIT_NO_PLAN = 4
 
 app = typer.Typer(
     name="relocation",
@@ -418,9 +417,11 @@ def _sweep_line(result: object, done: int, total: int) -> str:
         cost = sum(terms[t] for t in COST_TERMS) / 1e9
         dis = sum(terms[t] for t in DISRUPTION_TERMS) / 1e9
         what = f"cost {cost:,.1f} bn VND, disruption {dis:,.1f} bn VND"
-    else:
+    elif s.get("status") == "INFEASIBLE":
         best = (s.get("best_achievable_share") or {}).get("share")
-        what = "no plan" + ("" if best is None else f"; highest achievable share {best:.1%}")
+        what = "infeasible" + ("" if best is None else f"; highest achievable share {best:.1%}")
+    else:
+        what = "no plan within the time limit (a rerun tries again)"
     return f"[{done}/{total}] {name}: {s.get('status')}, {what}{kept}"
 
 
@@ -433,11 +434,13 @@ def map_command(
 
     def work() -> int:
         from relocation.freed_land import rerender_map
+        from relocation.run_folder import check_run_folder
 
         if lang not in ("vi", "en"):
             raise InputError(
                 [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
             )
+        check_run_folder(run, ("plan.gpkg", "site_load.csv"), "draw")
         path = rerender_map(run, lang)
         typer.echo(f"Wrote {path}")
         return EXIT_OK
@@ -489,8 +492,9 @@ def sweep_command(
     """Plan one scenario per quota floor or grid point, in parallel, and compare them.
 
     Writes OUT/scenarios/<name>/ (a run folder each), OUT/comparison.csv, .xlsx and
-    OUT/report.html. A rerun skips the scenarios already finished; infeasible scenarios
-    are recorded (their summary.json explains why) and the sweep goes on.
+    OUT/report.html. Infeasible scenarios are recorded (their summary.json explains why)
+    and the sweep goes on. Exits 4 when some scenario found no plan within its time limit
+    (named); a rerun keeps the finished scenarios and solves those again.
     """
     finished = [0]
 
@@ -532,6 +536,15 @@ def sweep_command(
             f"Sweep of {len(outcome.results)} scenarios in {out}/ "
             f"({n_bad} without a plan): comparison.csv, comparison.xlsx, report.html"
         )
+        starved = [r.point.name for r in outcome.without_plan]
+        if starved:
+            _err(
+                f"no plan within the time limit for {len(starved)} scenario(s): "
+                + ", ".join(starved)
+                + "; run the same command again to retry them (or allow more time, "
+                "--time-limit)"
+            )
+            return EXIT_NO_PLAN
         return EXIT_OK
 
     run_guarded(work)

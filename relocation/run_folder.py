@@ -252,3 +252,75 @@ def _extra_sheets(load: pd.DataFrame, land: Mapping[str, Any] | None) -> dict[st
     return sheets
 
 
+
+
+def check_run_folder(
+    run: Path, files: tuple[str, ...] = ("schedule.csv",), purpose: str = "read"
+) -> tuple[dict[str, Any], Scenario]:
+    """Refuse a run folder that cannot be used (exit 2), naming the file and what is wrong.
+
+    Checks, in order: the folder exists; ``summary.json`` is there and is a JSON object;
+    the run has a plan; ``scenario.toml`` is there, valid TOML and a valid scenario; each of
+    ``files`` is there.
+
+    Parameters
+    ----------
+    run : pathlib.Path
+        The run folder.
+    files : tuple of str
+        Further files the caller needs (``schedule.csv``; ``plan.gpkg`` for a map).
+    purpose : str
+        What the caller does (``compare``, ``draw``), for messages.
+
+    Returns
+    -------
+    tuple
+        The summary and the scenario as used.
+
+    Raises
+    ------
+    InputError
+    """
+    import json
+
+    from geodata.tables import IssueLog
+    from geodata.workspace import read_scenario
+    from relocation.domain.errors import InputError, InputIssue
+
+    run = Path(run)
+    summary_name = f"cannot {purpose} the run"
+
+    def fail(path: Path, message: str, row: int | None = None) -> InputError:
+        return InputError([InputIssue(str(path), row, None, None, message)], summary=summary_name)
+
+    if not run.is_dir():
+        raise fail(run, "no such run folder")
+    spath = run / "summary.json"
+    try:
+        summary = json.loads(spath.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise fail(spath, "missing: not a run folder") from None
+    except UnicodeDecodeError:
+        raise fail(spath, "not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise fail(spath, f"bad JSON: {exc.msg}", exc.lineno) from None
+    if not isinstance(summary, dict):
+        raise fail(spath, "not a run summary (expected a JSON object)")
+    if not summary.get("terms"):
+        status = summary.get("status")
+        raise fail(run / "schedule.csv", f"the run has no plan to {purpose} (status {status})")
+    tpath = run / "scenario.toml"
+    log = IssueLog()
+    sc = read_scenario(tpath, log)
+    if sc is None:
+        issues = [
+            InputIssue(str(tpath), i.row, i.column, i.value, i.message) for i in log.errors
+        ]
+        raise InputError(issues, summary=summary_name)
+    missing = [name for name in files if not (run / name).is_file()]
+    if missing:
+        raise InputError(
+            [InputIssue(str(run / n), None, None, None, "missing") for n in missing],
+            summary=summary_name,
+        )
+    return summary, sc

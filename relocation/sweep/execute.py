@@ -33,6 +33,7 @@ from relocation.sweep.spec import (
     SweepOutcome,
     SweepPoint,
     SweepSpec,
+    has_outcome,
     safe_folder_name,
 )
 from relocation.workflow import apply_settings
@@ -185,16 +186,28 @@ def _scenario_dir(out: Path, folder: str) -> Path:
 
 
 def read_finished(out: Path, point: SweepPoint, digest: str) -> dict[str, Any] | None:
-    """The summary of a finished run folder whose hash is ``digest``, else None."""
+    """The summary of a finished run folder whose hash is ``digest``, else None.
+
+    Finished: see :func:`is_finished`.
+    """
     path = _scenario_dir(out, point.folder) / "summary.json"
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     sweep = summary.get("sweep") if isinstance(summary, dict) else None
-    if isinstance(sweep, dict) and sweep.get("hash") == digest:
+    if isinstance(sweep, dict) and sweep.get("hash") == digest and is_finished(summary):
         return summary
     return None
+
+
+def is_finished(summary: Mapping[str, Any]) -> bool:
+    """True for a plan or a proof of infeasibility; False for no plan within the time limit.
+
+    Only finished scenarios are kept by a rerun: one that found no plan in time is solved
+    again.
+    """
+    return has_outcome(summary)
 
 
 def _write_point(

@@ -130,6 +130,21 @@ class SweepOutcome:
     out: Path
     spec: SweepSpec
 
+    @property
+    def without_plan(self) -> tuple[PointResult, ...]:
+        """The scenarios without a plan or a proof of infeasibility (out of time).
+
+        A rerun solves them again.
+        """
+        return tuple(r for r in self.results if not has_outcome(r.summary))
+
+
+def has_outcome(summary: Mapping[str, Any]) -> bool:
+    """True when a scenario's summary holds a plan or a proof of infeasibility."""
+    if summary.get("status") == "INFEASIBLE":
+        return True
+    return summary.get("status") in ("OPTIMAL", "FEASIBLE") and bool(summary.get("terms"))
+
 
 def safe_folder_name(name: str) -> str:
     """A folder name made of ``A–Z a–z 0–9 . _ -`` that cannot leave its parent folder.

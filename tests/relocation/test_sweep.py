@@ -378,3 +378,63 @@ def test_cost_never_falls_as_the_floor_rises(instance):
             costs.append((f, res.objective))
     for (f1, c1), (f2, c2) in zip(costs, costs[1:], strict=False):
         assert c2 >= c1, f"floor {f1} costs {c1:,} but the higher floor {f2} costs {c2:,}"
+
+
+# ------------------------------------------------------------------- honest exits
+
+
+STARVED_GRID = """\
+[[scenarios]]
+name = "ok"
+set = {}
+
+[[scenarios]]
+name = "starved"
+set = { "solver.time_limit_s" = 0.001 }
+"""
+
+
+@pytest.mark.slow
+def test_a_scenario_without_a_plan_is_exit_4_and_a_rerun_retries_it(tmp_path):
+    """On the demo, a scenario given 1 ms finds no plan: the sweep says so, exits 4, and a
+    rerun solves it again while keeping the finished one."""
+    from cli_runner import run_cli
+
+    demo = tmp_path / "demo"
+    assert run_cli("export-demo", str(demo)).returncode == 0
+    grid = tmp_path / "grid.toml"
+    grid.write_text(STARVED_GRID, encoding="utf-8")
+    out = tmp_path / "sweep"
+    args = ("sweep", str(demo), "--grid", str(grid), "--out", str(out), "--workers-total", "2",
+            "--set", "solver.time_limit_s=20")
+    first = run_cli(*args, timeout=600)
+    assert first.returncode == 4, first.stderr
+    assert "no plan within the time limit for 1 scenario(s): starved" in first.stderr
+    assert "starved: UNKNOWN, no plan within the time limit" in first.stderr
+    comp = pd.read_csv(out / "comparison.csv", encoding="utf-8-sig").set_index("scenario")
+    assert comp.loc["ok", "status"] in ("OPTIMAL", "FEASIBLE")
+    assert comp.loc["starved", "status"] == "UNKNOWN"
+    assert "no plan within the time limit" in comp.loc["starved", "explanation"]
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "no plan within the time limit" in report and 'class="no-plan"' in report
+    ok_stamp = (out / "scenarios" / "ok" / "summary.json").stat().st_mtime_ns
+    again = run_cli(*args, timeout=600)
+    assert again.returncode == 4, again.stderr
+    lines = {ln.split("] ", 1)[1].split(":")[0]: ln for ln in again.stderr.splitlines()
+             if ln.startswith("[")}
+    assert "kept from an earlier run" in lines["ok"]
+    assert "kept from an earlier run" not in lines["starved"], again.stderr
+    assert (out / "scenarios" / "ok" / "summary.json").stat().st_mtime_ns == ok_stamp
+
+
+def test_report_without_any_plan_says_so_instead_of_empty_axes(tmp_path):
+    from relocation.sweep import PointResult, SweepOutcome, SweepPoint, SweepSpec
+    from relocation.sweep.report import comparison_frame, render_report_html
+
+    point = SweepPoint("q030", "q030", {"quota.0.min_share": 0.3})
+    summary = {"status": "UNKNOWN", "terms": None, "explanation": ["no plan"], "quota": []}
+    outcome = SweepOutcome((PointResult(point, summary, False),), tmp_path,
+                           SweepSpec((point,), "--quota", axis="quota.0.min_share"))
+    html = render_report_html(outcome, comparison_frame(outcome), "t")
+    assert 'id="no-plan"' in html and "no plan within the time limit" in html
+    assert "<svg" not in html
