@@ -3,16 +3,22 @@
 Every long step of ``plan`` and ``sweep`` starts with :func:`enter_phase`, which honours a
 stop request (Ctrl-C, SIGTERM) and tells a test which phase is running.
 
-Test hook: when the environment variable ``RELOCATION_PHASE_FILE`` names a file, each
-phase's name is appended to it, one a line, as the phase starts (``reading``, ``presolve``,
-``solve``, ``explanation``, ``outputs``, ``writing``, ``sweep``). Tests send their signal
-once the phase they want is written, instead of sleeping and hoping. Nothing else reads it.
+Test hooks (environment variables, read only here; unset in normal use):
+
+- ``RELOCATION_PHASE_FILE=PATH``: each phase's name is appended to ``PATH``, one a line, as
+  the phase starts (``reading``, ``presolve``, ``solve``, ``explanation``, ``outputs``,
+  ``writing``, ``sweep``). A test sends its signal once the phase it wants is written,
+  instead of sleeping and hoping.
+- ``RELOCATION_PHASE_HOLD=NAME``: the phase ``NAME`` waits at its start (after the line is
+  written) until a stop is requested, at most 60 s, so that a signal is sure to arrive in
+  that phase however fast the machine.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 
 from models.solve import Interrupted, StopToken
 
@@ -21,6 +27,9 @@ log = logging.getLogger(__name__)
 #: The phases, in the order a run meets them (the module docstring describes the hook).
 PHASES = ("reading", "presolve", "solve", "explanation", "outputs", "writing", "sweep")
 PHASE_FILE_ENV = "RELOCATION_PHASE_FILE"
+PHASE_HOLD_ENV = "RELOCATION_PHASE_HOLD"
+#: Longest a held phase waits for its stop (s).
+_HOLD_S = 60.0
 
 
 def enter_phase(name: str, token: StopToken | None = None) -> None:
@@ -39,6 +48,12 @@ def enter_phase(name: str, token: StopToken | None = None) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(name + "\n")
+    if os.environ.get(PHASE_HOLD_ENV) == name:
+        # A sweep has no token: its signals arrive as exceptions, which end the sleep.
+        deadline = time.monotonic() + _HOLD_S
+        while time.monotonic() < deadline and not (token is not None and token.requested):
+            time.sleep(0.05)
+        check_stop(token)
 
 
 def check_stop(token: StopToken | None) -> None:

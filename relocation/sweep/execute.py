@@ -27,6 +27,7 @@ from geodata.outputs import staged_folder, write_json
 from geodata.workspace import Workspace, read_workspace
 from relocation.domain.errors import InputError, InputIssue
 from relocation.domain.scenario import Scenario
+from relocation.phases import enter_phase
 from relocation.sweep.report import write_comparison
 from relocation.sweep.spec import (
     PointResult,
@@ -416,6 +417,7 @@ def run_sweep(
                     pure=False,
                 )
                 futures[fut] = i
+            enter_phase("sweep")
             try:
                 while futures:
                     done = [f for f in futures if f.done()]
