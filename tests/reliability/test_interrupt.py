@@ -176,16 +176,29 @@ def test_a_signal_in_each_phase_writes_nothing(previous_run, tmp_path, phase, si
     assert sorted(p.name for p in previous_run.parent.iterdir()) == ["run"]
 
 
+@pytest.fixture(scope="module")
+def remote_scheduler():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0") as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.mark.parametrize("where", ["local", "remote"])
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_while_a_sweep_runs(tmp_path, sig, code):
+def test_a_signal_while_a_sweep_runs(request, tmp_path, where, sig, code):
     ws = write_base(tmp_path / "small")
     phases = tmp_path / "phases.txt"
     out = tmp_path / "sweep"
     env = {**os.environ, "PYTHONPATH": str(REPO), "RELOCATION_PHASE_FILE": str(phases),
            "RELOCATION_PHASE_HOLD": "sweep"}
+    cluster = ()
+    if where == "remote":
+        cluster = ("--scheduler", request.getfixturevalue("remote_scheduler"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "relocation.cli", "sweep", str(ws), "--quota", "0.25,0.5",
-         "--out", str(out), "--workers-total", "1", "--time-limit", "20", "--quiet"],
+         "--out", str(out), "--workers-total", "1", "--time-limit", "20", "--quiet", *cluster],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
