@@ -68,11 +68,12 @@ class PlanResult:
     plan : Plan or None
         The checked plan; ``None`` when infeasible or when no plan was found in time.
     site_load : pandas.DataFrame or None
-        See :func:`site_load`.
+        See :func:`relocation.workflow.site_load`.
     freed_land : mapping or None
         :func:`relocation.freed_land.freed_land_outputs` of the plan.
     summary : mapping
-        The run's ``summary.json`` (read-only), built once by :func:`build_summary`.
+        The run's ``summary.json`` (read-only), built once by
+        :func:`relocation.workflow.build_summary`.
     explanation : tuple of str
         Why there is no plan (infeasible, or no plan in time); empty with a plan.
     best_share : float or None

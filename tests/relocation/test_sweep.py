@@ -396,8 +396,12 @@ set = { "solver.time_limit_s" = 0.001 }
 
 @pytest.mark.slow
 def test_a_scenario_without_a_plan_is_exit_4_and_a_rerun_retries_it(tmp_path):
-    """On the demo, a scenario given 1 ms finds no plan: the sweep says so, exits 4, and a
-    rerun solves it again while keeping the finished one."""
+    """On the demo, a scenario given 1 ms finds no plan: the sweep names it, exits 4, and a
+    rerun solves it again while keeping what is finished.
+
+    ``ok`` (60 s) has a plan on an idle machine; on a starved one it may have none too
+    (issue 12's first item), so the checks follow what each scenario got.
+    """
     from cli_runner import run_cli
 
     demo = tmp_path / "demo"
@@ -406,14 +410,15 @@ def test_a_scenario_without_a_plan_is_exit_4_and_a_rerun_retries_it(tmp_path):
     grid.write_text(STARVED_GRID, encoding="utf-8")
     out = tmp_path / "sweep"
     args = ("sweep", str(demo), "--grid", str(grid), "--out", str(out), "--workers-total", "2",
-            "--set", "solver.time_limit_s=20")
+            "--set", "solver.time_limit_s=60")
     first = run_cli(*args, timeout=600)
     assert first.returncode == 4, first.stderr
-    assert "no plan within the time limit for 1 scenario(s): starved" in first.stderr
-    assert "starved: UNKNOWN, no plan within the time limit" in first.stderr
     comp = pd.read_csv(out / "comparison.csv", encoding="utf-8-sig").set_index("scenario")
-    assert comp.loc["ok", "status"] in ("OPTIMAL", "FEASIBLE")
     assert comp.loc["starved", "status"] == "UNKNOWN"
+    no_plan = [n for n in ("ok", "starved") if comp.loc[n, "status"] == "UNKNOWN"]
+    assert f"no plan within the time limit for {len(no_plan)} scenario(s): " + ", ".join(
+        no_plan) in first.stderr, first.stderr
+    assert "starved: UNKNOWN, no plan within the time limit" in first.stderr
     assert "no plan within the time limit" in comp.loc["starved", "explanation"]
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "no plan within the time limit" in report and 'class="no-plan"' in report
@@ -422,9 +427,12 @@ def test_a_scenario_without_a_plan_is_exit_4_and_a_rerun_retries_it(tmp_path):
     assert again.returncode == 4, again.stderr
     lines = {ln.split("] ", 1)[1].split(":")[0]: ln for ln in again.stderr.splitlines()
              if ln.startswith("[")}
-    assert "kept from an earlier run" in lines["ok"]
     assert "kept from an earlier run" not in lines["starved"], again.stderr
-    assert (out / "scenarios" / "ok" / "summary.json").stat().st_mtime_ns == ok_stamp
+    if "ok" not in no_plan:
+        assert "kept from an earlier run" in lines["ok"], again.stderr
+        assert (out / "scenarios" / "ok" / "summary.json").stat().st_mtime_ns == ok_stamp
+    else:
+        assert "kept from an earlier run" not in lines["ok"], again.stderr
 
 
 def test_report_without_any_plan_says_so_instead_of_empty_axes(tmp_path):
