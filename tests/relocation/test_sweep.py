@@ -446,3 +446,21 @@ def test_report_without_any_plan_says_so_instead_of_empty_axes(tmp_path):
     html = render_report_html(outcome, comparison_frame(outcome), "t")
     assert 'id="no-plan"' in html and "no plan within the time limit" in html
     assert "<svg" not in html
+
+
+def test_sweep_package_imports_run_one_way():
+    """spec ← report ← execute: no module of the sweep imports one that imports it back."""
+    import ast
+
+    folder = REPO / "relocation" / "sweep"
+    imports = {}
+    for path in folder.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+        imports[path.stem] = {m.rsplit(".", 1)[-1] for m in found
+                              if m.startswith("relocation.sweep.")}
+    assert imports["spec"] == set()
+    assert imports["report"] == {"spec"}
+    assert imports["execute"] == {"spec", "report"}
