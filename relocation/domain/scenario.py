@@ -293,10 +293,12 @@ class Scenario(_Section):
             if n_slated:
                 ceiling = min(1.0, math.ceil(round(floor * n_slated, 9)) / n_slated)
             window["max_share"] = ceiling
-        given = {f"quota.{idx}.min_share": floor}
+        given: dict[str, Any] = {f"quota.{idx}.min_share": floor}
         if not match:
             given = {f"quota.{idx}.by_year": by_year, **given}
-        return validate_scenario(data, lambda key: (source, None), given)
+        return validate_scenario(
+            data, lambda key: ("--by-year" if key.endswith(".by_year") else source, None), given
+        )
 
 
 def _locator(source: str | Mapping[str, str]) -> Locate:
