@@ -20,6 +20,7 @@ import typer
 from relocation.domain.errors import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
     EXIT_OK,
     EXIT_SIGINT,
     EXIT_SIGTERM,
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 EXIT_FAILURE = 1
-#: A solve that ended without any plan (time limit too short).
-EXIT_NO_PLAN = 4
 
 app = typer.Typer(
     name="relocation",
@@ -330,24 +329,8 @@ def _options(
         overrides=_parse_sets(sets),
         force=force,
         lang=lang,
+        command=tuple(sys.argv[1:]),
     )
-
-
-#: Command-line options that set a scenario key, by key (for messages).
-_OPTION_KEYS = {
-    "solver.time_limit_s": ("--time-limit", "time_limit_s"),
-    "solver.deterministic_time_s": ("--deterministic-time", "deterministic_time_s"),
-    "solver.workers": ("--workers", "workers"),
-    "solver.seed": ("--seed", "seed"),
-}
-
-
-def _option_for(loc: str, updates: dict[str, tuple[str, object]]) -> tuple[str, object]:
-    """The option (``--set key`` or ``--time-limit``...) a scenario error location comes from."""
-    for key in sorted(updates, key=len, reverse=True):
-        if loc == key or loc.startswith(key + ".") or key.startswith(loc + "."):
-            return updates[key]
-    return "--set", None
 
 
 def check_options(workspace: Path, opts: PlanOptions) -> None:
@@ -355,60 +338,23 @@ def check_options(workspace: Path, opts: PlanOptions) -> None:
 
     They are applied to the workspace's ``scenario.toml`` before anything is read or written,
     so that a misspelt key or an out-of-range value names its option instead of surfacing as
-    an internal error. A missing or invalid ``scenario.toml`` is left to the workspace reader.
-
-    Parameters
-    ----------
-    workspace : pathlib.Path
-        The workspace folder.
-    opts : PlanOptions
-        The parsed options.
+    an internal error. A missing or invalid ``scenario.toml`` is left to the workspace reader;
+    ids the workspace lacks are refused once it is read.
 
     Raises
     ------
     InputError
         Naming each bad option and what is wrong with it.
     """
-    import pydantic
-
     from geodata.tables import SCENARIO_FILE, IssueLog
     from geodata.workspace import read_scenario
+    from relocation.workflow import option_updates
 
-    updates: dict[str, tuple[str, object]] = {
-        key: (f"--set {key}", value) for key, value in opts.overrides.items()
-    }
-    for key, (option, attr) in _OPTION_KEYS.items():
-        value = getattr(opts, attr)
-        if value is not None:
-            updates[key] = (option, value)
-    if not updates:
-        return
-    issues: list[InputIssue] = []
+    updates, sources = option_updates(opts)
     path = Path(workspace) / SCENARIO_FILE
-    base = read_scenario(path, IssueLog()) if path.is_file() else None
+    base = read_scenario(path, IssueLog()) if updates and path.is_file() else None
     if base is not None:
-        try:
-            base.with_overrides({k: v for k, (_, v) in updates.items()})
-        except pydantic.ValidationError as exc:
-            for err in exc.errors():
-                loc = ".".join(str(p) for p in err["loc"])
-                option, value = _option_for(loc, updates)
-                message = str(err["msg"]).removeprefix("Value error, ")
-                if err["type"] == "extra_forbidden":
-                    message = f"unknown key {loc!r} (see relocation/domain/scenario.py)"
-                elif loc:
-                    message = f"{loc}: {message}"
-                issues.append(
-                    InputIssue(option, None, None, None if value is None else str(value), message)
-                )
-        except ValueError as exc:  # a dotted key the scenario's shape cannot take
-            bad = next((k for k in updates if str(exc).startswith(k.split(".")[0])), None)
-            option, value = updates[bad] if bad else ("--set", None)
-            issues.append(
-                InputIssue(option, None, None, None if value is None else str(value), str(exc))
-            )
-    if issues:
-        raise InputError(issues, summary="bad option")
+        base.with_overrides(updates, sources)
 
 
 @app.command("plan")
@@ -471,9 +417,11 @@ def _sweep_line(result: object, done: int, total: int) -> str:
         cost = sum(terms[t] for t in COST_TERMS) / 1e9
         dis = sum(terms[t] for t in DISRUPTION_TERMS) / 1e9
         what = f"cost {cost:,.1f} bn VND, disruption {dis:,.1f} bn VND"
-    else:
+    elif s.get("status") == "INFEASIBLE":
         best = (s.get("best_achievable_share") or {}).get("share")
-        what = "no plan" + ("" if best is None else f"; highest achievable share {best:.1%}")
+        what = "infeasible" + ("" if best is None else f"; highest achievable share {best:.1%}")
+    else:
+        what = "no plan within the time limit (a rerun tries again)"
     return f"[{done}/{total}] {name}: {s.get('status')}, {what}{kept}"
 
 
@@ -486,11 +434,13 @@ def map_command(
 
     def work() -> int:
         from relocation.freed_land import rerender_map
+        from relocation.run_folder import check_run_folder
 
         if lang not in ("vi", "en"):
             raise InputError(
                 [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
             )
+        check_run_folder(run, ("plan.gpkg", "site_load.csv"), "draw")
         path = rerender_map(run, lang)
         typer.echo(f"Wrote {path}")
         return EXIT_OK
@@ -513,7 +463,7 @@ def sweep_command(
     grid: Annotated[
         Path | None,
         typer.Option(
-            "--grid", help="Grid file ([grid] dotted.key = [values]; see relocation/sweep.py)."
+            "--grid", help="Grid file ([grid] dotted.key = [values]; see the README)."
         ),
     ] = None,
     sets: Sets = None,
@@ -542,8 +492,9 @@ def sweep_command(
     """Plan one scenario per quota floor or grid point, in parallel, and compare them.
 
     Writes OUT/scenarios/<name>/ (a run folder each), OUT/comparison.csv, .xlsx and
-    OUT/report.html. A rerun skips the scenarios already finished; infeasible scenarios
-    are recorded (their summary.json explains why) and the sweep goes on.
+    OUT/report.html. Infeasible scenarios are recorded (their summary.json explains why)
+    and the sweep goes on. Exits 4 when some scenario found no plan within its time limit
+    (named); a rerun keeps the finished scenarios and solves those again.
     """
     finished = [0]
 
@@ -564,6 +515,7 @@ def sweep_command(
             scheduler=scheduler,
             force=force,
             lang=lang,
+            command=tuple(sys.argv[1:]),
         )
 
         def on_result(result: object, done: int, total: int) -> None:
@@ -584,6 +536,15 @@ def sweep_command(
             f"Sweep of {len(outcome.results)} scenarios in {out}/ "
             f"({n_bad} without a plan): comparison.csv, comparison.xlsx, report.html"
         )
+        starved = [r.point.name for r in outcome.without_plan]
+        if starved:
+            _err(
+                f"no plan within the time limit for {len(starved)} scenario(s): "
+                + ", ".join(starved)
+                + "; run the same command again to retry them (or allow more time, "
+                "--time-limit)"
+            )
+            return EXIT_NO_PLAN
         return EXIT_OK
 
     run_guarded(work)

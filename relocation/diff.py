@@ -7,7 +7,6 @@ Reads each run's ``schedule.csv`` (ids kept as text; the ``'`` that
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pandas as pd
 from geodata.outputs import write_csv
 from relocation.domain.errors import InputError, InputIssue
 from relocation.domain.problem import ALL_TERMS, COST_TERMS, DISRUPTION_TERMS
+from relocation.run_folder import check_run_folder
 
 #: Columns of ``schedule.csv`` the diff needs.
 NEEDED = ("firm_id", "firm_name", "site_id", "site_name", "year", "total_vnd")
@@ -101,39 +101,12 @@ def read_run(run: Path) -> RunData:
     Raises
     ------
     InputError
-        Missing folder or file, a run without a plan, missing columns, bad values
-        (file, row and column named).
+        Missing folder or file, a malformed ``summary.json`` or ``scenario.toml``, a run
+        without a plan, missing columns, bad values (file, row and column named).
     """
     run = Path(run)
-    if not run.is_dir():
-        raise InputError(
-            [InputIssue(str(run), None, None, None, "no such run folder")],
-            summary="cannot read the run",
-        )
-    spath = run / "summary.json"
-    try:
-        summary = json.loads(spath.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(
-            [InputIssue(str(spath), None, None, None, "missing: not a run folder")],
-            summary="cannot read the run",
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            [InputIssue(str(spath), exc.lineno, None, None, f"bad JSON: {exc.msg}")],
-            summary="cannot read the run",
-        ) from None
+    summary, _ = check_run_folder(run, ("schedule.csv",), "compare")
     path = run / "schedule.csv"
-    if not isinstance(summary, dict) or not summary.get("terms") or not path.is_file():
-        status = summary.get("status") if isinstance(summary, dict) else None
-        raise InputError(
-            [
-                InputIssue(
-                    str(path), None, None, None, f"the run has no plan to compare (status {status})"
-                )
-            ],
-            summary="cannot read the run",
-        )
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     issues = [
         InputIssue(str(path), None, c, None, "missing column") for c in NEEDED if c not in raw

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ def _bn(v: float) -> str:
     return f"{v / 1e9:,.1f} bn VND"
 
 
-def plan_report(summary: dict[str, Any], out: Path) -> str:
+def plan_report(summary: Mapping[str, Any], out: Path) -> str:
     """Moves per year, quota shares, cost, disruption, gap and where the outputs are."""
     lines = [f"Plan {summary['status']} for scenario {summary['scenario']!r}"]
     warnings = summary.get("input_warnings") or []

@@ -117,3 +117,102 @@ def test_force_refuses_a_folder_that_is_not_a_run(tmp_path):
     res = run_cli("plan", str(ws), "--out", str(keep), "--force", "--quiet")
     assert res.returncode == 2 and "not a run folder" in res.stderr
     assert _snapshot(keep) == {"báo cáo.docx": b"quan trong"}
+
+
+# ------------------------------------------------------------ every phase, by the hook
+
+#: Phase → extra arguments that make the run reach it (an infeasible scenario reaches the
+#: explanation: no firm may move, yet mandatory firms have deadlines).
+PHASE_ARGS = {
+    "reading": (),
+    "presolve": (),
+    "solve": (),
+    "explanation": ("--set", "limits.max_moves_per_year=0"),
+    "outputs": (),
+    "writing": (),
+}
+
+
+def _wait_for_line(path: Path, line: str, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.is_file() and line in path.read_text(encoding="utf-8").split():
+            return
+        assert proc.poll() is None, f"the run ended before the {line!r} phase"
+        time.sleep(0.02)
+    raise AssertionError(f"the {line!r} phase never started")
+
+
+@pytest.mark.parametrize("phase", list(PHASE_ARGS))
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_in_each_phase_writes_nothing(previous_run, tmp_path, phase, sig, code):
+    """The run is held at the start of ``phase`` by the test hook (RELOCATION_PHASE_HOLD,
+    documented in relocation/phases.py); the signal must stop it within 5 s, the previous
+    run folder left byte for byte."""
+    before = _snapshot(previous_run)
+    phases = tmp_path / "phases.txt"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "RELOCATION_PHASE_FILE": str(phases),
+           "RELOCATION_PHASE_HOLD": phase}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "relocation.cli", "plan", str(tmp_path / "small"), "--out",
+         str(previous_run), "--force", "--quiet", "--workers", "1", "--time-limit", "20",
+         *PHASE_ARGS[phase]],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        _wait_for_line(phases, phase, proc, 120)
+        proc.send_signal(sig)
+        t0 = time.monotonic()
+        _, err = proc.communicate(timeout=30)
+        took = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == code, err
+    assert took < 5, f"{took:.1f} s to stop in {phase}"
+    assert "Traceback" not in err and "nothing written" in err, err
+    assert _snapshot(previous_run) == before
+    assert sorted(p.name for p in previous_run.parent.iterdir()) == ["run"]
+
+
+@pytest.fixture(scope="module")
+def remote_scheduler():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0") as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.mark.parametrize("where", ["local", "remote"])
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_while_a_sweep_runs(request, tmp_path, where, sig, code):
+    ws = write_base(tmp_path / "small")
+    phases = tmp_path / "phases.txt"
+    out = tmp_path / "sweep"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "RELOCATION_PHASE_FILE": str(phases),
+           "RELOCATION_PHASE_HOLD": "sweep"}
+    cluster = ()
+    if where == "remote":
+        cluster = ("--scheduler", request.getfixturevalue("remote_scheduler"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "relocation.cli", "sweep", str(ws), "--quota", "0.25,0.5",
+         "--out", str(out), "--workers-total", "1", "--time-limit", "20", "--quiet", *cluster],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        _wait_for_line(phases, "sweep", proc, 120)
+        proc.send_signal(sig)
+        t0 = time.monotonic()
+        _, err = proc.communicate(timeout=30)
+        took = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == code, err
+    assert took < 5, f"{took:.1f} s to stop the sweep"
+    assert "Traceback" not in err and "run the same command again to resume" in err, err
+    assert not list((out / "scenarios").glob(".*")), "no half-written folder is left"
+    assert not (out / "comparison.csv").exists()

@@ -11,6 +11,8 @@ from geodata.outputs import write_csv, write_json
 from relocation import cli
 from relocation.diff import DIFF_COLUMNS, diff_runs, read_run
 from relocation.domain.problem import ALL_TERMS
+from relocation.domain.scenario import Scenario
+from relocation.run_folder import scenario_toml
 from relocation.workflow import SCHEDULE_COLUMNS, PlanOptions, plan_workspace
 
 runner = CliRunner()
@@ -31,6 +33,7 @@ def _run(folder, moves, objective, status="FEASIBLE"):
     terms["commute"] = 1000
     write_json({"status": status, "terms": terms, "weighted_objective": objective},
                folder / "summary.json")
+    (folder / "scenario.toml").write_text(scenario_toml(Scenario()), encoding="utf-8")
     return folder
 
 

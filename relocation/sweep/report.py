@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
@@ -25,9 +25,7 @@ from relocation.domain.labels import label
 from relocation.domain.land_use import LAND_CLASSES
 from relocation.domain.problem import ALL_TERMS, COST_TERMS, DISRUPTION_TERMS
 from relocation.domain.scenario import Scenario
-
-if TYPE_CHECKING:
-    from relocation.sweep import SweepOutcome
+from relocation.sweep.spec import SweepOutcome
 
 #: Fixed columns: name → (Vietnamese, English).
 _FIXED = {
@@ -348,6 +346,7 @@ svg .infeasible path{stroke:#b00020;stroke-width:2}
 table{border-collapse:collapse;font-size:13px}
 th,td{border:1px solid #d5dbe1;padding:4px 8px;text-align:right;vertical-align:top}
 th{background:#e8eef4} td.text{text-align:left} tr.infeasible td{background:#fdecee}
+tr.no-plan td{background:#fff4e0}
 .note{font-size:12px;color:#5b6570}
 """
 
@@ -358,6 +357,13 @@ def _bn(v: Any) -> str:
 
 def _pct(v: Any) -> str:
     return "—" if _missing(v) else f"{float(v):.1%}"
+
+
+def _no_plan_words(summary: dict[str, Any]) -> str:
+    """Why a scenario has no plan, in both languages."""
+    if summary.get("status") == "INFEASIBLE":
+        return "không khả thi / infeasible"
+    return "không có phương án trong thời hạn / no plan within the time limit"
 
 
 def render_report_html(outcome: SweepOutcome, df: pd.DataFrame, title: str) -> str:
@@ -383,15 +389,20 @@ def render_report_html(outcome: SweepOutcome, df: pd.DataFrame, title: str) -> s
     tips = []
     for i, r in enumerate(outcome.results):
         status = r.summary.get("status")
-        extra = "" if cost[i] is not None else " — không khả thi / infeasible"
+        extra = "" if cost[i] is not None else f" — {_no_plan_words(r.summary)}"
         tips.append(f"{r.point.name} ({status}){extra}")
     cost_tips = [f"{t}: {_bn(df['cost_vnd'][i])} tỷ đồng / bn VND" for i, t in enumerate(tips)]
     dis_tips = [f"{t}: {_bn(df['disruption_vnd'][i])} tỷ đồng / bn VND" for i, t in enumerate(tips)]
-    charts = svg_panel(
-        "Chi phí / Cost (tỷ đồng / bn VND)", xs, cost, cost_tips, ticks, "cost", x_title
-    ) + svg_panel(
-        "Xáo trộn / Disruption (tỷ đồng / bn VND)", xs, dis, dis_tips, ticks, "disruption", x_title
-    )
+    if any(c is not None for c in cost):
+        charts = svg_panel(
+            "Chi phí / Cost (tỷ đồng / bn VND)", xs, cost, cost_tips, ticks, "cost", x_title
+        ) + svg_panel(
+            "Xáo trộn / Disruption (tỷ đồng / bn VND)", xs, dis, dis_tips, ticks, "disruption",
+            x_title,
+        )
+    else:  # nothing to draw: say why instead of showing empty axes
+        charts = '<p class="note" id="no-plan">Không kịch bản nào có phương án / no scenario ' \
+            "has a plan: " + "; ".join(safe_text(t) for t in tips) + "</p>"
     share_cols = [c for c in df.columns if c.startswith("share_")]
     param_cols = [c for c in df.columns if c.startswith("param:")]
     head = [
@@ -447,7 +458,11 @@ def render_report_html(outcome: SweepOutcome, df: pd.DataFrame, title: str) -> s
             if not _missing(best):
                 why += f" Tỷ lệ cao nhất / highest achievable: {float(best):.1%}."
             cells.append(f'<td class="text">{safe_text(why.strip() or "—")}</td>')
-        cls = ' class="infeasible"' if cost[i] is None else ""
+        cls = ""
+        if cost[i] is None:
+            cls = ' class="infeasible"' if r.summary.get("status") == "INFEASIBLE" else (
+                ' class="no-plan"'
+            )
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     return (
         '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
