@@ -12,7 +12,7 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from geodata.crs import to_output_crs
+from geodata.styles import layer_qml, write_layer_styles
 from relocation.domain.errors import InputError, InputIssue
 from relocation.domain.labels import label
 
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from geodata.workspace import Workspace
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: GeoPackage version written: GDAL 3.6 / QGIS 3.22 (Debian 12) know 1.0–1.3 and warn that a
+#: 1.4 file "may only be partially supported" (checked with Debian 12 ogrinfo, GDAL 3.6.2).
+GPKG_VERSION = "1.2"
 
 
 def neutralise(value: Any) -> Any:
@@ -227,24 +231,43 @@ def write_plan_gpkg(
     site_load: pd.DataFrame,
     freed_land: gpd.GeoDataFrame | None,
     crs: str,
+    years: Sequence[int] | None = None,
+    lang: str = "vi",
 ) -> None:
     """GeoPackage for QGIS: the plan and the context needed to re-render its map.
 
-    Layers: ``firms`` (points, with their assignment), ``sites`` (with their load in the
-    last year and per year), ``moves`` (lines), ``freed_land`` (parcels, when given),
-    ``zones`` and ``stations``. In ``crs`` (VN-2000 through the pinned operation).
+    Layers: ``firms`` (points, with their assignment and sector names), ``sites`` (with
+    their load in the last year and per year), ``moves`` (lines), ``freed_land`` (parcels,
+    when given), ``zones`` and ``stations``. In ``crs`` (VN-2000 through the pinned
+    operation).
+
+    Written as GeoPackage 1.2 (:data:`GPKG_VERSION`), which GDAL 3.6 / QGIS 3.22 open
+    without a warning; infinite numbers (e.g. a site with no ``max_firm_area_m2`` limit)
+    are stored as NULL; a ``layer_styles`` table gives QGIS each layer's style in the
+    map's colours (``geodata/styles.py``).
     """
     firms, sites = ws.firms, ws.sites
     tmp = path.with_name(path.name + ".tmp.gpkg")
     if tmp.exists():
         tmp.unlink()
     m = moves.set_index("firm_id")
+    sectors = getattr(ws, "sectors", None)
+    sector_vi: dict[str, str] = {}
+    sector_en: dict[str, str] = {}
+    if sectors is not None and len(sectors):
+        codes = sectors["code"].astype(str)
+        sector_vi = dict(zip(codes, sectors["name_vi"].astype(str), strict=True))
+        if "name_en" in sectors.columns:
+            en = sectors["name_en"].where(sectors["name_en"].notna(), sectors["name_vi"])
+            sector_en = dict(zip(codes, en.astype(str), strict=True))
     f = gpd.GeoDataFrame(
         {
             "firm_id": firms["firm_id"].astype(str),
             "name": firms["name"].astype(str),
             "zone_id": firms["zone_id"].astype(str),
             "sector": firms["sector"].astype(str),
+            "sector_vi": firms["sector"].astype(str).map(sector_vi).astype(object),
+            "sector_en": firms["sector"].astype(str).map(sector_en).astype(object),
             "employees": firms["employees"].astype("int64"),
             "land_area_m2": firms["land_area_m2"].astype(float),
             "mandatory": firms["mandatory"].astype(bool),
@@ -304,9 +327,30 @@ def write_plan_gpkg(
     if freed_land is not None:
         layers.append(("freed_land", freed_land))
     layers += [("zones", ws.zones), ("stations", ws.stations)]
-    for name, layer in layers:
-        to_output_crs(layer, crs).to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+    for k, (name, layer) in enumerate(layers):
+        options = {"dataset_options": {"VERSION": GPKG_VERSION}} if k == 0 else {}
+        _finite(to_output_crs(layer, crs)).to_file(
+            tmp, layer=name, driver="GPKG", engine="pyogrio", **options
+        )
+    write_layer_styles(tmp, layer_qml(years if years is not None else _years(site_load), lang))
     os.replace(tmp, path)
+
+
+def _years(site_load: pd.DataFrame) -> list[int]:
+    return sorted(int(y) for y in site_load["year"].unique())
+
+
+def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """±inf → NaN (NULL in the file) in every float column: GIS tools misread infinities."""
+    out = gdf
+    for col in gdf.columns:
+        if col != gdf.geometry.name and pd.api.types.is_float_dtype(gdf[col].dtype):
+            vals = gdf[col].to_numpy(dtype=float, na_value=np.nan)
+            if np.isinf(vals).any():
+                if out is gdf:
+                    out = gdf.copy()
+                out[col] = np.where(np.isinf(vals), np.nan, vals)
+    return out
 
 
 def read_run_layers(run: Path) -> dict[str, Any]:

@@ -282,6 +282,7 @@ def plan_scenario(
                 path=tmp / "map.html",
                 lang=opts.lang,
                 sc=sc,
+                sectors=ws.sectors,
             )
         write_json(summary, tmp / "summary.json")
     return RunOutcome(summary, plan, Path(out))

@@ -62,7 +62,22 @@ def test_year_control_groups(rendered, world):
     assert len(rows) == len(world["firms"])
     assert [r[2] for r in rows[-2:]] == [None, None]
     assert rows[0][4][0] == "&#36;{window.__xss=2}"  # F001: escaped, not evaluated
-    assert rows[3][4][:3] == ["Công ty Gỗ Mỹ Nghệ 04", "garment_footwear", "80"]
+    # Name, id, sector name (from the sectors table, in the map's language), workers, move.
+    f004 = rows[3][4]
+    assert f004[:4] == ["Công ty Gỗ Mỹ Nghệ 04", "F004", "Dệt may, da giày", "80"]
+    assert f004[4:6] == ["KCN Bàu Bàng", "2027"]
+    # Cost summary: the cost terms' total (0.3 + 0.5 + 1 + 2 + 0.1 + 0.6 bn) and the support in it.
+    assert f004[6] == "4,50 tỷ đồng" and f004[7] == "0,60 tỷ đồng"
+    en = json.loads(
+        next(
+            c
+            for c in render_map(**world, lang="en")._children.values()
+            if isinstance(c, YearControl)
+        )
+        .spec["firms"]
+        .js_code
+    )
+    assert en[3][4][2] == "Garments and footwear" and en[3][4][6] == "4.50 VND bn"
 
 
 def test_popups_and_tooltips_escape_user_text(rendered):
