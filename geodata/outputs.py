@@ -362,7 +362,8 @@ def read_run_layers(run: Path) -> dict[str, Any]:
 
     gpkg = Path(run) / "plan.gpkg"
     out: dict[str, Any] = {}
-    for name in [n for n, _ in pyogrio.list_layers(gpkg)]:
+    # Spatial layers only: ``layer_styles`` (QGIS styles) is an attributes table.
+    for name in [n for n, g in pyogrio.list_layers(gpkg) if g is not None]:
         out[name] = gpd.read_file(gpkg, layer=name, engine="pyogrio").to_crs("EPSG:4326")
     out["site_load"] = pd.read_csv(
         Path(run) / "site_load.csv", encoding="utf-8-sig", dtype={"site_id": str, "site_name": str}

@@ -60,6 +60,8 @@ METRIC_CRS = "EPSG:32648"
 
 #: Zoom from which each kind of label is drawn.
 LABEL_ZOOM = {"zone": 9, "site": 11, "station": 13}
+#: Leaflet pane of the labels and the freed-land bars.
+LABEL_PANE = "relocation-labels"
 #: Zoom from which freed parcels replace the per-zone bars.
 PARCEL_ZOOM = 14
 #: Base layers drawn only on request: name → (URL template, attribution HTML, label, max zoom).
@@ -148,6 +150,7 @@ def _label_marker(lat: float, lon: float, text: str, kind: str, style: str = "")
         ),
         interactive=False,
         keyboard=False,
+        pane=LABEL_PANE,
     )
 
 
@@ -278,6 +281,9 @@ def render_map(
         ).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     MapAssets().add_to(m)
+    # Labels and the freed-land bars above the firm markers and clusters (markerPane 600),
+    # below tooltips and popups; they never catch the mouse.
+    folium.map.CustomPane(LABEL_PANE, z_index=640, pointer_events=False).add_to(m)
     groups: list[dict[str, Any]] = []
 
     zone_entries = _add_zones(m, zones4326, lang)
@@ -596,6 +602,7 @@ def _add_freed_bars(
                 ),
                 interactive=False,
                 keyboard=False,
+                pane=LABEL_PANE,
             ).add_to(fg)
         groups.append({"layer": fg, "parent": parent, "from": y, "to": y})
 
