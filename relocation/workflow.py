@@ -21,6 +21,8 @@ from geodata.adapter import to_problem
 from geodata.outputs import (
     check_destination,
     staged_folder,
+    summary_rows,
+    workbook_sheets,
     write_csv,
     write_json,
     write_plan_gpkg,
@@ -28,14 +30,13 @@ from geodata.outputs import (
     write_text,
 )
 from geodata.workspace import Workspace, read_workspace
+from maps.charts import render_charts
 from models.conflicts import best_share, conflicting_rules
 from models.decode import decode_plan
 from models.solve import SolveParams, SolveResult, Status, StopToken, solve
 from relocation.domain.check import check_plan
 from relocation.domain.costs import weighted_total
 from relocation.domain.errors import InfeasibleError
-from relocation.domain.labels import label
-from relocation.domain.land_use import LAND_CLASSES
 from relocation.domain.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
 from relocation.domain.scenario import Scenario
 from relocation.freed_land import freed_land_outputs, render_run_map
@@ -264,11 +265,23 @@ def plan_scenario(
         write_schedule_xlsx(
             tmp / "schedule.xlsx",
             schedule,
-            _summary_rows(summary, sc),
-            extra_sheets=_extra_sheets(load, land),
+            summary_rows(summary, sc.name, problem.years),
+            extra_sheets=workbook_sheets(load, land.get("by_zone")),
+            years=problem.years,
         )
         write_plan_gpkg(tmp / "plan.gpkg", ws, plan.moves, load, land["parcels"], sc.crs.output)
         write_csv(land["table"], tmp / "freed_land.csv")
+        write_text(
+            render_charts(
+                moves=plan.moves,
+                site_load=load,
+                freed_by_zone_year=land["by_zone"],
+                zones=ws.zones,
+                years=problem.years,
+                lang=opts.lang,
+            ),
+            tmp / "charts.html",
+        )
         write_text(scenario_toml(sc), tmp / "scenario.toml")
         if opts.render_map:
             render_run_map(
@@ -302,53 +315,6 @@ def scenario_toml(sc: Scenario) -> str:
     return "# The scenario as used by this run (defaults and overrides applied).\n" + tomli_w.dumps(
         data
     )
-
-
-def _summary_rows(summary: dict[str, Any], sc: Scenario) -> list[tuple[str, str, Any]]:
-    rows: list[tuple[str, str, Any]] = [
-        ("Kịch bản", "Scenario", sc.name),
-        ("Trạng thái lời giải", "Solver status", summary["status"]),
-        ("Hàm mục tiêu (VND)", "Objective (VND)", summary["weighted_objective"]),
-        ("Cận dưới (VND)", "Best bound (VND)", summary["best_bound"] or 0),
-        ("Khoảng cách tối ưu", "Gap", f"{(summary['gap'] or 0):.4%}"),
-        ("Số DN thuộc diện di dời", "Slated firms", summary["firms"]["slated"]),
-        ("Đã di dời trước kỳ", "Moved before the horizon", summary["firms"]["moved_before"]),
-        ("Số DN di dời theo kế hoạch", "Planned moves", summary["firms"]["planned"]),
-    ]
-    for q in summary["quota"]:
-        rows.append(
-            (
-                f"Tỷ lệ đã di dời đến {q['by_year']}",
-                f"Share moved by {q['by_year']}",
-                f"{q['share']:.1%} (yêu cầu/required {q['min_share']:.0%}–{q['max_share']:.0%})",
-            )
-        )
-    for y, n in summary["moves_per_year"].items():
-        rows.append((f"Số DN di dời năm {y}", f"Moves in {y}", n))
-    for t, v in summary["terms"].items():
-        vi, en = label(f"{t}_vnd", "vi"), label(f"{t}_vnd", "en")
-        rows.append((vi, en, v))
-    land = summary.get("freed_land")
-    if land:
-        for k, v in land.get("hectares_by_class", {}).items():
-            vi, en = LAND_CLASSES.get(k, (k, k))
-            rows.append((f"Đất giải phóng: {vi} (ha)", f"Freed land: {en} (ha)", v))
-        if "social_housing_units" in land:
-            rows.append(
-                (
-                    "Số căn nhà ở xã hội ước tính",
-                    "Estimated social-housing units",
-                    land["social_housing_units"],
-                )
-            )
-    return rows
-
-
-def _extra_sheets(load: pd.DataFrame, land: dict[str, Any] | None) -> dict[str, pd.DataFrame]:
-    sheets = {"Quỹ đất KCN - Site load": load}
-    if land is not None and "by_zone" in land:
-        sheets["Đất giải phóng - Freed land"] = land["by_zone"]
-    return sheets
 
 
 def _write_infeasible(

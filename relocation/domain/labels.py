@@ -1,6 +1,12 @@
-"""Bilingual (Vietnamese / English) labels of output columns and terms."""
+"""Bilingual (Vietnamese / English) labels of output columns and terms.
+
+The workbook's two header rows (Vietnamese over English) come from :data:`COLUMNS`; a test
+opens a written workbook and checks every header pair against it.
+"""
 
 from __future__ import annotations
+
+from relocation.domain.land_use import LAND_CLASSES
 
 #: Column -> (Vietnamese, English).
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -31,10 +37,35 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "free_m2": ("Đất còn trống (m²)", "Land free (m²)"),
     "moves": ("Số doanh nghiệp di dời", "Firms moved"),
     "share": ("Tỷ lệ đã di dời", "Share moved"),
+    # Cumulative tables (site load, freed land): the state at the end of a year, not a move.
+    "end_of_year": ("Tính đến hết năm", "As of the end of year"),
+    "zone_id": ("Mã khu vực", "Zone id"),
+    "zone_name": ("Khu vực", "Zone"),
+    "freed_ha": ("Đất đã giải phóng (ha)", "Land freed (ha)"),
+    "awaiting_remediation_ha": ("Đất chờ xử lý môi trường (ha)", "Awaiting remediation (ha)"),
+    **{f"{k}_ha": (f"{vi} (ha)", f"{en} (ha)") for k, (vi, en) in LAND_CLASSES.items()},
+    "usable_ha": ("Đất sử dụng được (ha)", "Usable land (ha)"),
+    "social_housing_units": ("Số căn nhà ở xã hội ước tính", "Estimated social-housing units"),
+    # The summary sheet's columns.
+    "item_vi": ("Chỉ tiêu", "Item (Vietnamese)"),
+    "item_en": ("Chỉ tiêu (tiếng Anh)", "Item"),
+    "value": ("Giá trị", "Value"),
+}
+
+#: Terms of the summary sheet (one word per meaning: "khoảng cách" is a distance).
+TERMS: dict[str, tuple[str, str]] = {
+    "gap": ("Sai số tối ưu (gap)", "Optimality gap"),
+    "best_bound": ("Cận dưới (VND)", "Best bound (VND)"),
 }
 
 
 def label(column: str, lang: str = "vi") -> str:
     """Label of a column in ``vi`` or ``en`` (the column name when unknown)."""
     vi, en = COLUMNS.get(column, (column, column))
+    return vi if lang == "vi" else en
+
+
+def term(key: str, lang: str = "vi") -> str:
+    """A term of :data:`TERMS` in ``vi`` or ``en``."""
+    vi, en = TERMS[key]
     return vi if lang == "vi" else en
