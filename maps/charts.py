@@ -170,7 +170,7 @@ def _freed_chart(by_zone_year: pd.DataFrame | None, years: list[int], lang: str)
     bars = []
     for i, y in enumerate(years):
         x = left + i * (bw + gap)
-        base = h - 20
+        base = float(h - 20)
         total = 0.0
         for col, colour, nm in zip(cols, colours, names, strict=True):
             v = float(tot.loc[y, col]) if y in tot.index and col in tot.columns else 0.0

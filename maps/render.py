@@ -551,7 +551,7 @@ def _add_freed(
 
 
 def _add_freed_bars(
-    parent: folium.FeatureGroup,
+    parent: folium.Element,
     freed: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame,
     lang: str,
