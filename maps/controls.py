@@ -90,6 +90,7 @@ class HtmlControl(MacroElement):
                 div.id = {{ this.element_id|tojavascript }};
                 div.innerHTML = {{ this.html|tojavascript }};
                 L.DomEvent.disableScrollPropagation(div);
+                L.DomEvent.disableClickPropagation(div);
                 return div;
             };
             c.addTo({{ this._parent.get_name() }});
@@ -105,6 +106,32 @@ class HtmlControl(MacroElement):
         self.position = position
         self.element_id = element_id
         self.css_class = css_class
+
+
+class ZoomClasses(MacroElement):
+    """Keep ``rz-N`` classes on the map container for each threshold ``N`` <= the zoom.
+
+    The stylesheet shows labels and freed parcels from their zoom on (``maps/assets``).
+
+    Parameters
+    ----------
+    thresholds : list of int
+        Zoom levels.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.relocationZoomClasses(
+            {{ this._parent.get_name() }}, {{ this.thresholds|tojavascript }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, thresholds: list[int]) -> None:
+        super().__init__()
+        self._name = "ZoomClasses"
+        self.thresholds = [int(t) for t in thresholds]
 
 
 class Attribution(MacroElement):

@@ -1,11 +1,17 @@
-"""Render a relocation plan as a Folium map (offline-ready: no icons, fonts or CDN plugins).
+"""Render a relocation plan as a Folium map (offline by default: no icons, fonts or CDN plugins).
 
-Layers, each a LayerControl overlay: zones (origins and destinations styled apart),
-planned lines and stations, TOD rings, freed land by class, move flows (origin zone →
-site), destination sites (land used and free), and the slated firms (clustered). A year
-control (``maps/assets/year_control.js``) shows the plan's state at the end of any year:
-firms moved so far, parcels freed so far (dashed grey while awaiting remediation), the
+Layers, each a LayerControl overlay: zones (boundaries; the kind is told by the dash
+pattern), planned lines and stations, TOD rings, freed land by class, move flows (origin
+zone → site), destination sites (land used and free), and the slated firms (clustered). A
+year control (``maps/assets/year_control.js``) shows the plan's state at the end of any
+year: firms moved so far, land freed so far (grey while awaiting remediation), the
 cumulative flows and each site's land use that year.
+
+Names of zones, sites and stations are drawn as labels from readable zooms
+(:data:`LABEL_ZOOM`). Freed land reads at city zoom as one bar per origin zone (hectares by
+class) and, from :data:`PARCEL_ZOOM`, as parcels. Colours follow :mod:`relocation.domain.palettes`
+(colour-blind-safe, one scheme per meaning). Base tiles are drawn only when asked for
+(``tiles="osm"``); the default map needs no network at all.
 
 Every user-provided string is escaped with :func:`maps.text.safe_text` before it reaches
 HTML. Use :func:`maps.offline.save_map` to write the self-contained file.
@@ -26,49 +32,48 @@ import shapely
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 
-from maps.controls import Attribution, HtmlControl, MapAssets, YearControl
-from maps.legend import legend_html
+from maps.controls import Attribution, HtmlControl, MapAssets, YearControl, ZoomClasses
+from maps.legend import Entry, legend_html
 from maps.text import compact_json, fmt_dec, fmt_int, label, safe_text
 from relocation.domain.errors import InputError, InputIssue
 from relocation.domain.land_use import LAND_CLASSES
+from relocation.domain.palettes import (
+    CLASS_COLOURS,
+    CLUSTER_COLOUR,
+    FLOW_COLOUR,
+    LINE_COLOUR,
+    LINE_DASHES,
+    NOT_MOVED_COLOUR,
+    REMEDIATION_COLOUR,
+    USE_BANDS,
+    VIRIDIS,
+    ZONE_COLOUR,
+    ZONE_DASH,
+    use_colour,
+    year_colours,
+)
+from relocation.domain.problem import COST_TERMS
+
+__all__ = ["render_map", "year_colours", "CLASS_COLOURS", "TILES"]
 
 METRIC_CRS = "EPSG:32648"
 
-CLASS_COLOURS = {
-    "tod_core": "#d7191c",
-    "tod_transition": "#fdae61",
-    "social_housing": "#2b83ba",
-    "commerce_services": "#984ea3",
-    "green_public": "#1a9641",
+#: Zoom from which each kind of label is drawn.
+LABEL_ZOOM = {"zone": 9, "site": 11, "station": 13}
+#: Leaflet pane of the labels and the freed-land bars.
+LABEL_PANE = "relocation-labels"
+#: Zoom from which freed parcels replace the per-zone bars.
+PARCEL_ZOOM = 14
+#: Base layers drawn only on request: name → (URL template, attribution HTML, label, max zoom).
+TILES: dict[str, tuple[str, str, str, int]] = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        "OpenStreetMap",
+        19,
+    ),
 }
-REMEDIATION_COLOUR = "#9e9e9e"
-ZONE_COLOURS = {
-    "origin": "#e4572e",
-    "destination": "#2e86ab",
-    "both": "#8e44ad",
-    "other": "#9e9e9e",
-}
-NOT_MOVED_COLOUR = "#bdbdbd"
-# Viridis anchors: sequential, so later years read as "further on".
-_VIRIDIS = ["#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"]
-_LINE_COLOURS = ["#e41a1c", "#377eb8", "#ff7f00", "#4daf4a", "#a65628", "#f781bf"]
-USE_BANDS = (
-    ("low_use", "#1a9850", 0.5),
-    ("mid_use", "#fee08b", 0.9),
-    ("high_use", "#d73027", None),
-)
-COST_COLUMNS = (
-    "permit_vnd",
-    "dismantle_transport_vnd",
-    "fitout_vnd",
-    "rent_vnd",
-    "downtime_vnd",
-    "surveyed_vnd",
-    "support_vnd",
-    "commute_vnd",
-    "attrition_vnd",
-    "preference_vnd",
-)
+COST_COLUMNS = tuple(f"{t}_vnd" for t in COST_TERMS)
 
 _REQUIRED = {
     "zones": ("zone_id", "name", "kind"),
@@ -78,28 +83,6 @@ _REQUIRED = {
     "moves": ("firm_id", "site_id", "year"),
     "site_load": ("site_id", "year", "released_m2", "used_m2", "free_m2"),
 }
-
-
-def year_colours(years: Sequence[int]) -> dict[int, str]:
-    """Map each move year to a sequential (viridis) colour.
-
-    Parameters
-    ----------
-    years : Sequence[int]
-        Planning years, ascending.
-
-    Returns
-    -------
-    dict
-        Year → hex colour.
-    """
-    ys = list(years)
-    if len(ys) == 1:
-        return {ys[0]: _VIRIDIS[3]}
-    out = {}
-    for k, y in enumerate(ys):
-        out[y] = _VIRIDIS[round(k * (len(_VIRIDIS) - 1) / (len(ys) - 1))]
-    return out
 
 
 def _natural_key(text: str) -> list[Any]:
@@ -154,6 +137,44 @@ def _popup_table(rows: Sequence[tuple[str, Any]]) -> str:
     return f'<table class="relocation-popup">{cells}</table>'
 
 
+def _label_marker(lat: float, lon: float, text: str, kind: str, style: str = "") -> folium.Marker:
+    """A permanent, non-interactive text label (a DivIcon; shown by zoom through CSS)."""
+    extra = f' style="{style}"' if style else ""
+    return folium.Marker(
+        [round(float(lat), 6), round(float(lon), 6)],
+        icon=folium.DivIcon(
+            html=f"<span{extra}>{safe_text(text)}</span>",
+            icon_size=(0, 0),
+            icon_anchor=(0, 0),
+            class_name=f"relocation-label relocation-label-{kind}",
+        ),
+        interactive=False,
+        keyboard=False,
+        pane=LABEL_PANE,
+    )
+
+
+def _sector_names(
+    firms: gpd.GeoDataFrame, sectors: pd.DataFrame | None, lang: str
+) -> dict[str, str]:
+    """Sector code → name in ``lang`` (the sectors table, else the firms' own columns)."""
+    col = "name_vi" if lang == "vi" else "name_en"
+    out: dict[str, str] = {}
+    if sectors is not None and "code" in sectors.columns:
+        for _, r in sectors.iterrows():
+            name = r.get(col)
+            if pd.isna(name) or str(name) == "":
+                name = r.get("name_vi")
+            if not pd.isna(name) and str(name) != "":
+                out[str(r["code"])] = str(name)
+    fcol = "sector_vi" if lang == "vi" else "sector_en"
+    if fcol in firms.columns:
+        for code, name in zip(firms["sector"].astype(str), firms[fcol], strict=True):
+            if code not in out and not pd.isna(name) and str(name) != "":
+                out[code] = str(name)
+    return out
+
+
 def render_map(
     *,
     zones: gpd.GeoDataFrame,
@@ -163,11 +184,13 @@ def render_map(
     moves: pd.DataFrame,
     site_load: pd.DataFrame,
     freed_land: gpd.GeoDataFrame | None = None,
+    sectors: pd.DataFrame | None = None,
     lang: str = "vi",
     title: str | None = None,
     years: Sequence[int] | None = None,
     flow_weight: str = "firms",
     tod_radii_m: tuple[float, float] = (500.0, 1000.0),
+    tiles: str | None = None,
 ) -> folium.Map:
     """Render the plan as a Folium map.
 
@@ -183,6 +206,10 @@ def render_map(
         ``site_id``, ``year``, ``released_m2``, ``used_m2``, ``free_m2`` (cumulative).
     freed_land : geopandas.GeoDataFrame, optional
         Output of ``relocation.domain.land_use.classify_freed_land`` with parcel geometry.
+    sectors : pandas.DataFrame, optional
+        The sectors table (``code``, ``name_vi``, ``name_en``): firm popups show the sector's
+        name in ``lang``. Without it, the firms' ``sector_vi``/``sector_en`` columns (as the
+        run's GeoPackage has them), else the code.
     lang : str
         ``"vi"`` (default) or ``"en"``.
     title : str, optional
@@ -193,6 +220,10 @@ def render_map(
         ``"firms"`` or ``"workers"``: what a flow line's width shows.
     tod_radii_m : tuple of float
         TOD core and transition radii drawn around each station (brief §5.3).
+    tiles : str, optional
+        ``None`` (default): no base layer, nothing is fetched. ``"osm"``: OpenStreetMap
+        tiles under the layers, fetched from the internet when the map is opened, with
+        their attribution.
 
     Returns
     -------
@@ -204,11 +235,13 @@ def render_map(
     relocation.domain.errors.InputError
         If a table lacks a needed column or a geometry.
     ValueError
-        If ``lang`` or ``flow_weight`` is not one of the allowed values.
+        If ``lang``, ``flow_weight`` or ``tiles`` is not one of the allowed values.
     """
     label("title", lang)  # validates lang
     if flow_weight not in ("firms", "workers"):
         raise ValueError("flow_weight must be 'firms' or 'workers'")
+    if tiles is not None and tiles not in TILES:
+        raise ValueError(f"tiles must be None or one of {sorted(TILES)}, not {tiles!r}")
     _check_columns(
         {
             "zones": zones,
@@ -241,16 +274,25 @@ def render_map(
         maxZoom=18,  # MarkerCluster needs maxZoom when there is no tile layer (note §1.4)
         minZoom=8,
     )
+    if tiles is not None:
+        url, attr, name, max_zoom = TILES[tiles]
+        folium.TileLayer(
+            url, attr=attr, name=name, max_zoom=max_zoom, max_native_zoom=max_zoom
+        ).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     MapAssets().add_to(m)
+    # Labels and the freed-land bars above the firm markers and clusters (markerPane 600),
+    # below tooltips and popups; they never catch the mouse.
+    folium.map.CustomPane(LABEL_PANE, z_index=640, pointer_events=False).add_to(m)
     groups: list[dict[str, Any]] = []
 
-    _add_zones(m, zones4326, lang)
-    line_colours = _add_lines(m, stations, lang, tod_radii_m)
-    _add_freed(m, freed_land, lang, years, groups)
+    zone_entries = _add_zones(m, zones4326, lang)
+    line_entries = _add_lines(m, stations, lang, tod_radii_m)
+    _add_freed(m, freed_land, zones4326, lang, years, groups)
     _add_flows(m, zones4326, sites, firms, moves, lang, years, groups, flow_weight)
     _add_sites(m, sites, site_load, lang, years, groups)
-    cluster, firm_rows = _firm_rows(m, firms, moves, lang, ycol)
+    names = _sector_names(firms, sectors, lang)
+    cluster, firm_rows = _firm_rows(m, firms, moves, names, lang, ycol)
 
     spec = {
         "years": years,
@@ -258,29 +300,45 @@ def render_map(
         "labels": {"year": safe_text(label("year", lang)), "play": safe_text(label("play", lang))},
         "groups": groups,
         "cluster": cluster,
-        "fields": [
-            safe_text(label(k, lang))
-            for k in ("name", "sector", "employees", "destination", "year", "cost")
-        ],
+        "fields": [safe_text(label(k, lang)) for k in FIRM_FIELDS],
         # Compact JSON (folium's serialiser writes one value per line, ASCII-escaped).
         "firms": JsCode(compact_json(firm_rows)),
     }
     YearControl(spec).add_to(m)
-    legend_years: dict[int, str] = dict(ycol)
+    ZoomClasses(sorted({*LABEL_ZOOM.values(), PARCEL_ZOOM})).add_to(m)
+
+    li = 0 if lang == "vi" else 1
+    firm_entries = [
+        Entry("move_year", c, f"{label('moved_in', lang)} {y}", "dot") for y, c in ycol.items()
+    ]
     if any(r[2] is None for r in firm_rows):
-        legend_years[0] = NOT_MOVED_COLOUR
+        firm_entries.append(Entry("not_moved", NOT_MOVED_COLOUR, label("not_moved", lang), "dot"))
+    firm_entries.append(Entry("cluster", CLUSTER_COLOUR, label("cluster", lang), "dot"))
+    unit = label("firms_n" if flow_weight == "firms" else "workers_n", lang)
+    sections = [
+        (
+            label("freed", lang),
+            [Entry("land_class", c, LAND_CLASSES[k][li]) for k, c in CLASS_COLOURS.items()]
+            + [Entry("remediation", REMEDIATION_COLOUR, label("remediation", lang))],
+        ),
+        (label("firms", lang), firm_entries),
+        (
+            f"{label('sites', lang)}: {label('share_used', lang)}",
+            [Entry("site_use", c, label(k, lang), "dot") for k, c, _ in USE_BANDS],
+        ),
+        (label("zones", lang), zone_entries),
+        (label("lines", lang), line_entries),
+        (
+            label("flows", lang),
+            [Entry("flow", FLOW_COLOUR, f"{label('flow_width', lang)} {unit}", "line")],
+        ),
+    ]
     HtmlControl(
         legend_html(
             lang=lang,
             title=title,
-            class_colours={
-                k: (LAND_CLASSES[k][0 if lang == "vi" else 1], c) for k, c in CLASS_COLOURS.items()
-            },
-            year_colours=legend_years,
-            zone_colours=ZONE_COLOURS,
-            line_colours=line_colours,
-            use_colours=[(label(k, lang), c) for k, c, _ in USE_BANDS],
-            flow_unit=flow_weight,
+            sections=sections,
+            note=label("freed_by_zoom", lang).format(zoom=PARCEL_ZOOM),
         ),
         "bottomright",
         "legend",
@@ -291,18 +349,25 @@ def render_map(
     return m
 
 
-def _add_zones(m: folium.Map, zones: gpd.GeoDataFrame, lang: str) -> None:
+def _zone_name(z: pd.Series, lang: str, has_en: bool) -> str:
+    name = z["name"] if lang == "vi" or not has_en else z["name_en"]
+    if pd.isna(name) or str(name) == "":
+        name = z["name"]
+    return str(name)
+
+
+def _add_zones(m: folium.Map, zones: gpd.GeoDataFrame, lang: str) -> list[Entry]:
     geoms = _simplified(zones, 20.0, 1e-5)
+    has_en = "name_en" in zones.columns
     props = []
+    kinds = []
     for _, z in zones.iterrows():
-        kind = str(z["kind"]) if str(z["kind"]) in ZONE_COLOURS else "other"
-        name = z["name"] if lang == "vi" or "name_en" not in zones.columns else z["name_en"]
-        if pd.isna(name) or str(name) == "":
-            name = z["name"]
+        kind = str(z["kind"]) if str(z["kind"]) in ZONE_DASH else "other"
+        kinds.append(kind)
         deadline = z.get("deadline_year")
         props.append(
             {
-                "name": safe_text(name),
+                "name": safe_text(_zone_name(z, lang, has_en)),
                 "kind": safe_text(label(f"zone_{kind}", lang)),
                 "deadline": "" if deadline is None or pd.isna(deadline) else str(int(deadline)),
                 "k": kind,
@@ -310,39 +375,47 @@ def _add_zones(m: folium.Map, zones: gpd.GeoDataFrame, lang: str) -> None:
         )
     fg = folium.FeatureGroup(name=label("zones", lang), show=True).add_to(m)
     fc = _feature_collection(geoms, props)
-    if not fc["features"]:
-        return
-    folium.GeoJson(
-        fc,
-        style_function=lambda f: {
-            "color": ZONE_COLOURS[f["properties"]["k"]],
-            "weight": 2,
-            "fillColor": ZONE_COLOURS[f["properties"]["k"]],
-            "fillOpacity": 0.08 if f["properties"]["k"] == "destination" else 0.12,
-            "dashArray": "6 4" if f["properties"]["k"] == "destination" else None,
-        },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "kind", "deadline"],
-            aliases=[safe_text(label(k, lang)) for k in ("zone", "kind", "deadline")],
-        ),
-    ).add_to(fg)
+    if fc["features"]:
+        folium.GeoJson(
+            fc,
+            style_function=lambda f: {
+                "color": ZONE_COLOUR,
+                "weight": 2,
+                "fillColor": ZONE_COLOUR,
+                "fillOpacity": 0.04,
+                "dashArray": ZONE_DASH[f["properties"]["k"]],
+            },
+            tooltip=folium.GeoJsonTooltip(
+                fields=["name", "kind", "deadline"],
+                aliases=[safe_text(label(k, lang)) for k in ("zone", "kind", "deadline")],
+            ),
+        ).add_to(fg)
+    pts = zones.to_crs(METRIC_CRS).representative_point().to_crs("EPSG:4326")
+    for (_, z), p in zip(zones.iterrows(), pts, strict=True):
+        if p is not None and not p.is_empty:
+            _label_marker(p.y, p.x, _zone_name(z, lang, has_en), "zone").add_to(fg)
+    return [
+        Entry("zone", ZONE_COLOUR, label(f"zone_{k}", lang), "line", ZONE_DASH[k])
+        for k in ZONE_DASH
+        if k in kinds
+    ]
 
 
 def _add_lines(
     m: folium.Map, stations: gpd.GeoDataFrame, lang: str, radii: tuple[float, float]
-) -> dict[str, str]:
+) -> list[Entry]:
     lines_fg = folium.FeatureGroup(name=label("lines", lang), show=True).add_to(m)
     tod_fg = folium.FeatureGroup(name=label("tod", lang), show=True).add_to(m)
-    colours: dict[str, str] = {}
+    entries: list[Entry] = []
     if len(stations) == 0:
-        return colours
+        return entries
     st = stations.to_crs("EPSG:4326").copy()
     st["_lon"], st["_lat"] = _points(st)
     # Stations in line order: a `seq` column when given, else the ids' natural order.
     order_cols = ["seq"] if "seq" in st.columns else []
     for k, (line, g) in enumerate(st.groupby(st["line"].astype(str), sort=True)):
-        colour = _LINE_COLOURS[k % len(_LINE_COLOURS)]
-        colours[line] = colour
+        dash = LINE_DASHES[k % len(LINE_DASHES)]
+        entries.append(Entry("line", LINE_COLOUR, line, "line", dash))
         if order_cols:
             g = g.sort_values(order_cols)
         else:
@@ -352,39 +425,79 @@ def _add_lines(
         pts = [[round(la, 6), round(lo, 6)] for lo, la in zip(g["_lon"], g["_lat"], strict=True)]
         if len(pts) >= 2:
             folium.PolyLine(
-                pts, color=colour, weight=4, opacity=0.8, tooltip=folium.Tooltip(safe_text(line))
+                pts,
+                color=LINE_COLOUR,
+                weight=4,
+                opacity=0.85,
+                dash_array=dash,
+                tooltip=folium.Tooltip(safe_text(line)),
             ).add_to(lines_fg)
         for _, s in g.iterrows():
             text = f"{s['name']} ({s['line']}, {label('opens', lang)} {int(s['opening_year'])})"
             folium.CircleMarker(
                 [s["_lat"], s["_lon"]],
                 radius=5,
-                color="#222",
+                color=LINE_COLOUR,
                 weight=2,
                 fill=True,
-                fill_color="#fff",
+                fill_color="#ffffff",
                 fill_opacity=1.0,
                 tooltip=folium.Tooltip(safe_text(text)),
             ).add_to(lines_fg)
+            _label_marker(s["_lat"], s["_lon"], str(s["name"]), "station").add_to(lines_fg)
             if "tod_rings" in s.index and not bool(s["tod_rings"]):
                 continue  # not a line that gets TOD rings ([freed_land] tod_line_kinds)
-            for r, dash in zip(radii, ("", "5 5"), strict=True):
+            for r, ring_dash in zip(radii, (None, "5 5"), strict=True):
                 folium.Circle(
                     [s["_lat"], s["_lon"]],
                     radius=float(r),
-                    color=colour,
-                    weight=1.5,
-                    fill=r == radii[0],
-                    fill_opacity=0.06,
-                    dash_array=dash or None,
+                    color=LINE_COLOUR,
+                    weight=1,
+                    opacity=0.6,
+                    fill=False,
+                    dash_array=ring_dash,
                     interactive=False,
                 ).add_to(tod_fg)
-    return colours
+    entries.append(Entry("line", LINE_COLOUR, label("station", lang), "ring"))
+    entries.append(
+        Entry("line", LINE_COLOUR, f"{label('tod_core_ring', lang)} ({radii[0]:.0f} m)", "ring")
+    )
+    entries.append(
+        Entry(
+            "line",
+            LINE_COLOUR,
+            f"{label('tod_transition_ring', lang)} ({radii[1]:.0f} m)",
+            "ring",
+            "3 2",
+        )
+    )
+    return entries
+
+
+def _freed_bar(name: str, ha: dict[str, float], remed: float, scale: float, lang: str) -> str:
+    """A zone's freed hectares as a stacked bar (classes, then awaiting remediation)."""
+    total = sum(ha.values()) + remed
+    width = max(24.0, 110.0 * math.sqrt(total / scale)) if scale > 0 else 24.0
+    segs = []
+    for cls, v in ha.items():
+        if v > 0:
+            w = width * v / total
+            segs.append(f'<i style="width:{w:.1f}px;background:{CLASS_COLOURS[cls]}"></i>')
+    if remed > 0:
+        w = width * remed / total
+        segs.append(
+            f'<i class="remed" style="width:{w:.1f}px;background:{REMEDIATION_COLOUR}"></i>'
+        )
+    return (
+        f'<div class="bar" style="width:{width:.1f}px">{"".join(segs)}</div>'
+        f"<b>{safe_text(fmt_dec(total, lang))} ha</b>"
+    )
 
 
 def _add_freed(
     m: folium.Map,
     freed: gpd.GeoDataFrame | None,
+    zones: gpd.GeoDataFrame,
     lang: str,
     years: list[int],
     groups: list[dict[str, Any]],
@@ -402,7 +515,7 @@ def _add_freed(
         cls = str(p["land_class"])
         moved, avail = int(p["move_year"]), int(p["available_year"])
         base = {
-            "name": safe_text(p.get("name", p["firm_id"])),
+            "name": safe_text(p.get("firm_name", p.get("name", p["firm_id"]))),
             "cls": safe_text(LAND_CLASSES[cls][li]),
             "reason": safe_text(p[reason_col]),
             "avail": str(avail),
@@ -435,23 +548,84 @@ def _add_freed(
             tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
         ).add_to(fg)
         groups.append({"layer": fg, "parent": parent, "from": y0, "to": y1})
+    if "zone_id" in freed.columns:
+        _add_freed_bars(parent, freed, zones, lang, years, groups)
+
+
+def _add_freed_bars(
+    parent: folium.Element,
+    freed: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    lang: str,
+    years: list[int],
+    groups: list[dict[str, Any]],
+) -> None:
+    """One bar per origin zone and year (freed ha by class): what city zoom shows."""
+    pts = zones.to_crs(METRIC_CRS).representative_point().to_crs("EPSG:4326")
+    where = {str(z): (p.y, p.x) for z, p in zip(zones["zone_id"], pts, strict=True)}
+    name = {
+        str(z["zone_id"]): _zone_name(z, lang, "name_en" in zones.columns)
+        for _, z in zones.iterrows()
+    }
+    f = pd.DataFrame(
+        {
+            "zone": freed["zone_id"].astype(str).to_numpy(),
+            "cls": freed["land_class"].astype(str).to_numpy(),
+            "moved": freed["move_year"].astype(int).to_numpy(),
+            "avail": freed["available_year"].astype(int).to_numpy(),
+            "ha": freed["area_m2"].astype(float).to_numpy() / 10_000,
+        }
+    )
+    cells: dict[tuple[str, int], tuple[dict[str, float], float]] = {}
+    for y in years:
+        usable = f[f["avail"] <= y]
+        waiting = f[(f["moved"] <= y) & (f["avail"] > y)]
+        by = usable.groupby(["zone", "cls"])["ha"].sum()
+        rem = waiting.groupby("zone")["ha"].sum()
+        for z in sorted(set(usable["zone"]) | set(waiting["zone"])):
+            ha = {c: float(by.get((z, c), 0.0)) for c in CLASS_COLOURS}
+            cells[(z, y)] = (ha, float(rem.get(z, 0.0)))
+    if not cells:
+        return
+    scale = max(sum(ha.values()) + r for ha, r in cells.values())
+    for y in years:
+        fg = folium.FeatureGroup(control=False).add_to(parent)
+        for (z, yy), (ha, rem) in cells.items():
+            if yy != y or z not in where:
+                continue
+            lat, lon = where[z]
+            folium.Marker(
+                [round(lat, 6), round(lon, 6)],
+                icon=folium.DivIcon(
+                    html=_freed_bar(name.get(z, z), ha, rem, scale, lang),
+                    icon_size=(0, 0),
+                    icon_anchor=(0, 0),
+                    class_name="relocation-freed-agg",
+                ),
+                interactive=False,
+                keyboard=False,
+                pane=LABEL_PANE,
+            ).add_to(fg)
+        groups.append({"layer": fg, "parent": parent, "from": y, "to": y})
 
 
 def _parcel_style(feature: dict[str, Any]) -> dict[str, Any]:
     s = feature["properties"]["s"]
     if s == "remediation":
         return {
-            "color": "#555",
-            "weight": 1.5,
+            "color": "#000000",
+            "weight": 1,
             "dashArray": "3 3",
             "fillColor": REMEDIATION_COLOUR,
-            "fillOpacity": 0.5,
+            "fillOpacity": 0.6,
+            "className": "relocation-parcel",
         }
     return {
         "color": CLASS_COLOURS[s],
         "weight": 1,
         "fillColor": CLASS_COLOURS[s],
-        "fillOpacity": 0.7,
+        "fillOpacity": 0.75,
+        "className": "relocation-parcel",
     }
 
 
@@ -508,12 +682,16 @@ def _add_flows(
             )
             folium.PolyLine(
                 [list(zone_pt[zid]), list(site_pt[sid])],
-                color="#6a3d9a",
-                opacity=0.6,
+                color=FLOW_COLOUR,
+                opacity=0.55,
                 weight=round(1.5 + 10 * math.sqrt(v / vmax), 1),
                 tooltip=folium.Tooltip(safe_text(text)),
             ).add_to(fg)
         groups.append({"layer": fg, "parent": parent, "from": y, "to": y})
+
+
+def _site_radius(released: float, rmax: float) -> float:
+    return round(6 + 14 * math.sqrt(max(released, 0.0) / rmax), 1)
 
 
 def _add_sites(
@@ -542,7 +720,6 @@ def _add_sites(
                 continue
             released = float(r["released_m2"])
             share = float(r["used_m2"]) / released if released > 0 else 0.0
-            colour = next(c for _, c, lim in USE_BANDS if lim is None or share < lim)
             popup = _popup_table(
                 [
                     (label("name", lang), name.get(sid, sid)),
@@ -554,22 +731,42 @@ def _add_sites(
             )
             folium.CircleMarker(
                 list(where[sid]),
-                radius=round(6 + 14 * math.sqrt(max(released, 0.0) / rmax), 1),
-                color="#08306b",
-                weight=2,
+                radius=_site_radius(released, rmax),
+                color="#000000",
+                weight=1.5,
                 fill=True,
-                fill_color=colour,
-                fill_opacity=0.85,
+                fill_color=use_colour(share),
+                fill_opacity=0.9,
                 popup=folium.Popup(popup, max_width=320),
                 tooltip=folium.Tooltip(safe_text(f"{name.get(sid, sid)} ({y})")),
             ).add_to(fg)
         groups.append({"layer": fg, "parent": parent, "from": y, "to": y})
+    # Names beside the largest circle a site reaches, in a group the year control leaves on.
+    labels = folium.FeatureGroup(control=False).add_to(parent)
+    biggest = load.groupby("site_id")["released_m2"].max() if len(load) else pd.Series(dtype=float)
+    for sid, (la, lo) in where.items():
+        r = _site_radius(float(biggest.get(sid, 0.0)), rmax)
+        _label_marker(la, lo, name.get(sid, sid), "site", f"left:{r + 3:.0f}px").add_to(labels)
+
+
+#: Label keys of a firm popup's rows, in order (the tooltip shows the first: the name).
+FIRM_FIELDS = (
+    "name",
+    "firm_id",
+    "sector",
+    "employees",
+    "destination",
+    "move_year",
+    "cost",
+    "support",
+)
 
 
 def _firm_rows(
     m: folium.Map,
     firms: gpd.GeoDataFrame,
     moves: pd.DataFrame,
+    sector_name: dict[str, str],
     lang: str,
     ycol: dict[int, str],
 ) -> tuple[MarkerCluster, list[list[Any]]]:
@@ -586,25 +783,32 @@ def _firm_rows(
     year_of = mv["year"].astype(int).to_dict()
     dest_of = (mv["site_name"] if "site_name" in mv.columns else mv["site_id"]).to_dict()
     cost_of = (mv[cost_cols].astype(float).sum(axis=1) if cost_cols else mv["year"] * 0.0).to_dict()
+    support_of = mv["support_vnd"].astype(float).to_dict() if "support_vnd" in mv.columns else {}
     not_moved = label("not_moved", lang)
     bn = label("bn_vnd", lang)
     rows: list[list[Any]] = []
     for fid, name, sector, emp, lo, la in zip(
         firms["firm_id"].astype(str),
         firms["name"],
-        firms["sector"],
+        firms["sector"].astype(str),
         firms["employees"].astype(float),
         lon,
         lat,
         strict=True,
     ):
-        values: list[Any] = [name, sector, fmt_int(float(emp), lang)]
+        values: list[Any] = [name, fid, sector_name.get(sector, sector), fmt_int(float(emp), lang)]
         year: int | None = year_of.get(fid)
         if year is not None:
-            values += [dest_of[fid], year, f"{fmt_dec(cost_of[fid] / 1e9, lang)} {bn}"]
+            support = support_of.get(fid)
+            values += [
+                dest_of[fid],
+                year,
+                f"{fmt_dec(cost_of[fid] / 1e9, lang, 2)} {bn}",
+                "" if support is None else f"{fmt_dec(support / 1e9, lang, 2)} {bn}",
+            ]
         else:
-            values += ["", not_moved, ""]
-        colour = ycol.get(year, _VIRIDIS[-1]) if year is not None else NOT_MOVED_COLOUR
+            values += ["", not_moved, "", ""]
+        colour = ycol.get(year, VIRIDIS[-1]) if year is not None else NOT_MOVED_COLOUR
         rows.append(
             [round(float(la), 6), round(float(lo), 6), year, colour, [safe_text(v) for v in values]]
         )

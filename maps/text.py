@@ -63,6 +63,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "mid_use": ("50–90 %", "50–90 %"),
     "high_use": ("≥ 90 %", "≥ 90 %"),
     "flow_width": ("Độ dày: số", "Width: number of"),
+    "firm_id": ("Mã doanh nghiệp", "Firm id"),
+    "move_year": ("Năm di dời", "Move year"),
+    "support": ("Trong đó hỗ trợ từ ngân sách", "Of which public support"),
+    "cluster": ("Nhóm điểm (số là số doanh nghiệp)", "Cluster (the number counts firms)"),
+    "freed_by_zoom": (
+        "Đất giải phóng: tổng theo khu vực (ha, theo loại); phóng to từ mức {zoom} để xem "
+        "từng thửa.",
+        "Freed land: totals by zone (ha, by class); zoom to level {zoom} or closer for parcels.",
+    ),
 }
 
 

@@ -429,6 +429,14 @@ def _sweep_line(result: object, done: int, total: int) -> str:
 def map_command(
     run: Annotated[Path, typer.Argument(help="Run folder written by plan.")],
     lang: Lang = "vi",
+    tiles: Annotated[
+        str | None,
+        typer.Option(
+            "--tiles",
+            help="Base layer fetched from the internet when the map is opened: osm "
+            "(OpenStreetMap). Default: none, the map needs no network.",
+        ),
+    ] = None,
 ) -> None:
     """Re-render a run folder's map.html from its own files (e.g. --lang en)."""
 
@@ -440,8 +448,12 @@ def map_command(
             raise InputError(
                 [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
             )
+        if tiles not in (None, "osm"):
+            raise InputError(
+                [InputIssue("--tiles", None, None, tiles, "must be osm")], summary="bad option"
+            )
         check_run_folder(run, ("plan.gpkg", "site_load.csv"), "draw")
-        path = rerender_map(run, lang)
+        path = rerender_map(run, lang, tiles=tiles)
         typer.echo(f"Wrote {path}")
         return EXIT_OK
 

@@ -121,8 +121,10 @@ def render_run_map(
     path: Path,
     lang: str,
     sc: Scenario,
+    sectors: pd.DataFrame | None = None,
+    tiles: str | None = None,
 ) -> Path:
-    """Render the plan's map and save it as a self-contained offline HTML file."""
+    """Render the plan's map and save it as one HTML file (offline unless ``tiles`` is set)."""
     fl = sc.freed_land
     # Rings only around the stations of lines that get TOD ([freed_land] tod_line_kinds).
     stations = stations.assign(tod_rings=tod_station_mask(stations, fl) if len(stations) else [])
@@ -134,15 +136,19 @@ def render_run_map(
         moves=moves,
         site_load=site_load,
         freed_land=freed_land,
+        sectors=sectors,
         lang=lang,
+        tiles=tiles,
         years=list(sc.horizon.years),
         tod_radii_m=(fl.tod_core_m, fl.tod_transition_m),
     )
     return save_map(m, path)
 
 
-def rerender_map(run: Path, lang: str = "vi") -> Path:
+def rerender_map(run: Path, lang: str = "vi", tiles: str | None = None) -> Path:
     """Re-render ``map.html`` of a run folder from its own files, e.g. in the other language.
+
+    ``tiles="osm"`` adds an OpenStreetMap base layer (fetched when the map is opened).
 
     Reads ``plan.gpkg`` (its zones, stations, sites, firms, moves and freed-land layers),
     ``site_load.csv`` and ``scenario.toml``.
@@ -184,4 +190,5 @@ def rerender_map(run: Path, lang: str = "vi") -> Path:
         path=run / "map.html",
         lang=lang,
         sc=sc,
+        tiles=tiles,
     )

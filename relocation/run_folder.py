@@ -20,6 +20,8 @@ import tomli_w
 
 from geodata.outputs import (
     staged_folder,
+    summary_rows,
+    workbook_sheets,
     write_csv,
     write_json,
     write_plan_gpkg,
@@ -27,10 +29,9 @@ from geodata.outputs import (
     write_text,
 )
 from geodata.workspace import Workspace
+from maps.charts import render_charts
 from models.solve import SolveParams, SolveResult, Status, StopToken
 from relocation.domain.costs import weighted_total
-from relocation.domain.labels import label
-from relocation.domain.land_ledger import summary_rows as freed_land_rows
 from relocation.domain.problem import MOVE_TERMS, Plan, Problem
 from relocation.domain.scenario import Scenario
 from relocation.freed_land import render_run_map
@@ -167,12 +168,24 @@ def _write_plan_files(
     write_schedule_xlsx(
         tmp / "schedule.xlsx",
         schedule,
-        _summary_rows(result.summary, sc),
-        extra_sheets=_extra_sheets(load, land),
+        summary_rows(result.summary, sc.name, sc.horizon.years),
+        extra_sheets=workbook_sheets(load, land.get("by_zone"), land.get("by_ward")),
+        years=sc.horizon.years,
     )
     check_stop(token)
     write_plan_gpkg(tmp / "plan.gpkg", ws, plan.moves, load, land["parcels"], sc.crs.output)
     write_csv(land["table"], tmp / "freed_land.csv")
+    write_text(
+        render_charts(
+            moves=plan.moves,
+            site_load=load,
+            freed_by_zone_year=land["by_zone"],
+            zones=ws.zones,
+            years=sc.horizon.years,
+            lang=lang,
+        ),
+        tmp / "charts.html",
+    )
     write_text(scenario_toml(sc), tmp / "scenario.toml")
     check_stop(token)
     if render_map:
@@ -187,6 +200,7 @@ def _write_plan_files(
             path=tmp / "map.html",
             lang=lang,
             sc=sc,
+            sectors=ws.sectors,
         )
 
 
@@ -204,47 +218,6 @@ def scenario_toml(sc: Scenario) -> str:
     return "# The scenario as used by this run (defaults and overrides applied).\n" + tomli_w.dumps(
         data
     )
-
-
-def _summary_rows(summary: Mapping[str, Any], sc: Scenario) -> list[tuple[str, str, Any]]:
-    rows: list[tuple[str, str, Any]] = [
-        ("Kịch bản", "Scenario", sc.name),
-        ("Trạng thái lời giải", "Solver status", summary["status"]),
-        ("Hàm mục tiêu (VND)", "Objective (VND)", summary["weighted_objective"]),
-        ("Cận dưới (VND)", "Best bound (VND)", summary["best_bound"] or 0),
-        ("Khoảng cách tối ưu", "Gap", f"{(summary['gap'] or 0):.4%}"),
-        ("Số DN thuộc diện di dời", "Slated firms", summary["firms"]["slated"]),
-        ("Đã di dời trước kỳ", "Moved before the horizon", summary["firms"]["moved_before"]),
-        ("Số DN di dời theo kế hoạch", "Planned moves", summary["firms"]["planned"]),
-    ]
-    for q in summary["quota"]:
-        rows.append(
-            (
-                f"Tỷ lệ đã di dời đến {q['by_year']}",
-                f"Share moved by {q['by_year']}",
-                f"{q['share']:.1%} (yêu cầu/required {q['min_share']:.0%}–{q['max_share']:.0%})",
-            )
-        )
-    for y, n in summary["moves_per_year"].items():
-        rows.append((f"Số DN di dời năm {y}", f"Moves in {y}", n))
-    for t, v in summary["terms"].items():
-        vi, en = label(f"{t}_vnd", "vi"), label(f"{t}_vnd", "en")
-        rows.append((vi, en, v))
-    land = summary.get("freed_land")
-    if land:
-        rows += freed_land_rows(land)
-    return rows
-
-
-def _extra_sheets(load: pd.DataFrame, land: Mapping[str, Any] | None) -> dict[str, pd.DataFrame]:
-    sheets = {"Quỹ đất KCN - Site load": load}
-    if land is not None and "by_zone" in land:
-        sheets["Đất giải phóng - Freed land"] = land["by_zone"]
-    if land is not None and "by_ward" in land:
-        sheets["Theo phường 2025 - By ward"] = land["by_ward"]
-    return sheets
-
-
 
 
 def check_run_folder(

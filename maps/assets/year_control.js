@@ -95,3 +95,22 @@
     return { setYear: setYear, current: function () { return current; } };
   };
 })();
+
+/* Zoom classes: the map container carries "rz-N" for every threshold N <= its zoom, so
+ * the stylesheet can show labels and freed parcels from a zoom on (and hide the per-zone
+ * bars there) without touching the layers the year control and layer switcher manage. */
+(function () {
+  "use strict";
+  window.relocationZoomClasses = function (map, thresholds) {
+    function update() {
+      var z = map.getZoom();
+      var el = map.getContainer();
+      thresholds.forEach(function (t) {
+        L.DomUtil[z >= t ? "addClass" : "removeClass"](el, "rz-" + t);
+      });
+    }
+    map.on("zoomend", update);
+    map.whenReady(update);
+    update();
+  };
+})();

@@ -1,4 +1,8 @@
-"""Bilingual (Vietnamese / English) labels of output columns and terms."""
+"""Bilingual (Vietnamese / English) labels of output columns and terms.
+
+The workbook's two header rows (Vietnamese over English) come from :data:`COLUMNS`; a test
+opens a written workbook and checks every header pair against it.
+"""
 
 from __future__ import annotations
 
@@ -47,10 +51,29 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "green_public_ha": ("Sử dụng được: cây xanh – công cộng (ha)", "Usable: green space (ha)"),
     "social_housing_units": ("Số căn NOXH (đất sử dụng được)", "Social-housing units (usable)"),
     "parcels_freed": ("Số thửa đã giải phóng", "Parcels freed"),
+    # Cumulative tables (site load, freed land): the state at the end of a year, not a move.
+    "end_of_year": ("Tính đến hết năm", "As of the end of year"),
+    "zone_name": ("Khu vực", "Zone"),
+    # The summary sheet's columns.
+    "item_vi": ("Chỉ tiêu", "Item (Vietnamese)"),
+    "item_en": ("Chỉ tiêu (tiếng Anh)", "Item"),
+    "value": ("Giá trị", "Value"),
+}
+
+#: Terms of the summary sheet (one word per meaning: "khoảng cách" is a distance).
+TERMS: dict[str, tuple[str, str]] = {
+    "gap": ("Sai số tối ưu (gap)", "Optimality gap"),
+    "best_bound": ("Cận dưới (VND)", "Best bound (VND)"),
 }
 
 
 def label(column: str, lang: str = "vi") -> str:
     """Label of a column in ``vi`` or ``en`` (the column name when unknown)."""
     vi, en = COLUMNS.get(column, (column, column))
+    return vi if lang == "vi" else en
+
+
+def term(key: str, lang: str = "vi") -> str:
+    """A term of :data:`TERMS` in ``vi`` or ``en``."""
+    vi, en = TERMS[key]
     return vi if lang == "vi" else en

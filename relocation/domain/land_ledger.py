@@ -422,39 +422,44 @@ def summary_lines(land: dict[str, Any]) -> list[str]:
     return ["  " + line for line in lines]
 
 
-def summary_rows(land: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    """Rows (Vietnamese, English, value) of the workbook's summary sheet."""
+def summary_rows(land: dict[str, Any]) -> list[tuple[str, str, Any, str]]:
+    """Rows (Vietnamese, English, value, format) of the workbook's summary sheet.
+
+    The format is ``"ha"``, ``"count"`` or ``"percent"`` (a fraction shown as a percentage).
+    """
     if "horizon_end" not in land:
         return []
     end = land["horizon_end"]
-    rows: list[tuple[str, str, Any]] = [
-        (f"Đất giải phóng đến {end} (ha)", f"Land freed by {end} (ha)", land["freed_ha"]),
+    rows: list[tuple[str, str, Any, str]] = [
+        (f"Đất giải phóng đến {end} (ha)", f"Land freed by {end} (ha)", land["freed_ha"], "ha"),
         (
             "Trong đó: DN di dời trước kỳ (ha)",
             "of which: firms moved before the horizon (ha)",
             land["freed_before_horizon_ha"],
+            "ha",
         ),
-        (f"Đất sử dụng được đến {end} (ha)", f"Land usable by {end} (ha)", land["usable_ha"]),
+        (f"Đất sử dụng được đến {end} (ha)", f"Land usable by {end} (ha)", land["usable_ha"], "ha"),
         (
             f"Đất chờ xử lý môi trường năm {end} (ha)",
             f"Land awaiting remediation in {end} (ha)",
             land["awaiting_remediation_ha"],
+            "ha",
         ),
     ]
     for k, v in land["usable_ha_by_class"].items():
         vi, en = LAND_CLASSES[k]
-        rows.append((f"Sử dụng được đến {end}: {vi} (ha)", f"Usable by {end}: {en} (ha)", v))
+        rows.append((f"Sử dụng được đến {end}: {vi} (ha)", f"Usable by {end}: {en} (ha)", v, "ha"))
     for k, v in land["awaiting_remediation_ha_by_class"].items():
         vi, en = LAND_CLASSES[k]
-        rows.append(
-            (f"Chờ xử lý năm {end}: {vi} (ha)", f"Awaiting remediation in {end}: {en} (ha)", v)
-        )
+        vi_text = f"Chờ xử lý năm {end}: {vi} (ha)"
+        rows.append((vi_text, f"Awaiting remediation in {end}: {en} (ha)", v, "ha"))
     sh = land["social_housing"]
     rows.append(
         (
             f"Số căn nhà ở xã hội trên đất sử dụng được đến {end}",
             f"Social-housing units on land usable by {end}",
             sh["units"],
+            "count",
         )
     )
     prov = sh.get("province_target")
@@ -463,7 +468,8 @@ def summary_rows(land: dict[str, Any]) -> list[tuple[str, str, Any]]:
             (
                 f"Tỷ lệ so với chỉ tiêu {prov['units']:,} căn của tỉnh đến {prov['by_year']}",
                 f"Share of the province's {prov['units']:,} units by {prov['by_year']}",
-                f"{prov['share']:.1%}",
+                prov["share"],
+                "percent",
             )
         )
     return rows

@@ -151,6 +151,13 @@ def world():
         YEARS,
         allocate=allocate_social_housing,
     )
+    sectors = pd.DataFrame(
+        {
+            "code": ["wood_furniture", "garment_footwear"],
+            "name_vi": ["Chế biến gỗ và nội thất", "Dệt may, da giày"],
+            "name_en": ["Wood processing and furniture", "Garments and footwear"],
+        }
+    )
     return {
         "zones": zones,
         "sites": sites,
@@ -159,6 +166,7 @@ def world():
         "moves": moves,
         "site_load": site_load,
         "freed_land": freed,
+        "sectors": sectors,
     }
 
 

@@ -62,7 +62,22 @@ def test_year_control_groups(rendered, world):
     assert len(rows) == len(world["firms"])
     assert [r[2] for r in rows[-2:]] == [None, None]
     assert rows[0][4][0] == "&#36;{window.__xss=2}"  # F001: escaped, not evaluated
-    assert rows[3][4][:3] == ["Công ty Gỗ Mỹ Nghệ 04", "garment_footwear", "80"]
+    # Name, id, sector name (from the sectors table, in the map's language), workers, move.
+    f004 = rows[3][4]
+    assert f004[:4] == ["Công ty Gỗ Mỹ Nghệ 04", "F004", "Dệt may, da giày", "80"]
+    assert f004[4:6] == ["KCN Bàu Bàng", "2027"]
+    # Cost summary: the cost terms' total (0.3 + 0.5 + 1 + 2 + 0.1 + 0.6 bn) and the support in it.
+    assert f004[6] == "4,50 tỷ đồng" and f004[7] == "0,60 tỷ đồng"
+    en = json.loads(
+        next(
+            c
+            for c in render_map(**world, lang="en")._children.values()
+            if isinstance(c, YearControl)
+        )
+        .spec["firms"]
+        .js_code
+    )
+    assert en[3][4][2] == "Garments and footwear" and en[3][4][6] == "4.50 VND bn"
 
 
 def test_popups_and_tooltips_escape_user_text(rendered):
@@ -116,3 +131,45 @@ def test_missing_column_is_a_clear_error(world):
     bad = dict(world, site_load=world["site_load"].drop(columns="free_m2"))
     with pytest.raises(InputError, match="site_load, column free_m2"):
         render_map(**bad)
+
+
+def test_base_tiles_only_when_asked(world, tmp_path):
+    default = render_map(**world).get_root().render()
+    assert "tile.openstreetmap.org" not in default
+    m = render_map(**world, tiles="osm")
+    html = m.get_root().render()
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
+    # The attribution (JSON-escaped in the page): the copyright link and "contributors".
+    assert 'https://www.openstreetmap.org/copyright\\"\\u003eOpenStreetMap' in html
+    assert "OpenStreetMap\\u003c/a\\u003e contributors" in html
+    # Still one file with every script inlined; only the tiles come from the network.
+    text = save_map(m, tmp_path / "map.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", text)
+    with pytest.raises(ValueError, match="tiles"):
+        render_map(**world, tiles="google")
+
+
+def test_palettes_one_colour_per_meaning():
+    from relocation.domain.palettes import SAFE_PALETTES, SCHEME, year_colours
+
+    safe = {c for p in SAFE_PALETTES.values() for c in p}
+    seen: dict[str, str] = {}
+    for meaning, colours in SCHEME.items():
+        for c in colours:
+            assert c in safe, (meaning, c)
+            assert seen.setdefault(c, meaning) == meaning, (c, seen[c], meaning)
+    ys = year_colours(range(2024, 2031))
+    assert ys[2024] == "#440154" and ys[2030] == "#fde725"  # viridis, first to last
+    assert len(set(ys.values())) == 7
+
+
+def test_stylesheet_zoom_classes_match_the_thresholds():
+    from importlib import resources
+
+    from maps.render import LABEL_ZOOM, PARCEL_ZOOM
+
+    css = resources.files("maps").joinpath("assets", "map.css").read_text(encoding="utf-8")
+    assert f".rz-{LABEL_ZOOM['site']} .relocation-label-site" in css
+    assert f".rz-{LABEL_ZOOM['station']} .relocation-label-station" in css
+    assert f":not(.rz-{PARCEL_ZOOM}) path.relocation-parcel" in css
+    assert f".rz-{PARCEL_ZOOM} .relocation-freed-agg" in css
