@@ -5,7 +5,8 @@ costs and areas, preferences (penalty and strict), firms moved before the horizo
 weights and both objective modes. Every plan the solver returns passes ``check_plan`` (which
 shares no rule code with the model); a brute force over every assignment, judged by the
 same checker, confirms infeasibility, the optimum of OPTIMAL plans, and that the bound is
-below it.
+below it. The model's admissible moves are exactly the moves the checker accepts alone, so
+a rule missing from the model's admissibility code fails here even when no plan uses it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ MAX_ASSIGNMENTS = 700
 # Hypothesis draws the simplest values (0, False, the first choice) most often: each
 # choice below puts the value that constrains least there.
 @st.composite
-def problems(draw: st.DrawFn, mode: str = "weighted"):
+def problems(draw: st.DrawFn, mode: str = "weighted", must_move: bool = False):
+    """Small problems; ``must_move``: every firm is mandatory (the solver must place them)."""
     n_years = draw(st.integers(1, 3))
     end = 2024 + n_years - 1
     n_s = draw(st.integers(1, 2))
@@ -46,13 +48,13 @@ def problems(draw: st.DrawFn, mode: str = "weighted"):
             "land_area_m2": land,
             "required_area_m2": draw(st.sampled_from((land, land * 0.75 + 0.4))),
             "employees": draw(st.integers(0, 300)),
-            "mandatory": draw(st.integers(0, 2)) == 2,
+            "mandatory": must_move or draw(st.integers(0, 2)) == 2,
             "earliest_year": draw(st.integers(2024, end)),
             "supply_group": draw(st.sampled_from(("", "G"))),
             "preferred_site_ids": draw(st.sampled_from(("", *site_ids, ";".join(site_ids)))),
             "lon": 106.6 + draw(st.integers(0, 20)) / 100,
         }
-        if draw(st.integers(0, 4)) == 4:  # moved before the horizon
+        if not must_move and draw(st.integers(0, 4)) == 4:  # moved before the horizon
             firm.update(moved_year=2023, moved_site_id=draw(st.sampled_from(site_ids)))
         firms.append(firm)
     sites = []
@@ -103,7 +105,7 @@ def problems(draw: st.DrawFn, mode: str = "weighted"):
     }
     if draw(st.booleans()):
         sc["overrides"] = {"site_available_from": {"S0": end}}
-    deadline = draw(st.sampled_from((None, end, end, 2024)))
+    deadline = None if must_move else draw(st.sampled_from((None, end, end, 2024)))
     return make_problem(firms, sites, sc, phases=phases, pairs=pairs or None, deadline=deadline)
 
 
@@ -153,7 +155,32 @@ def brute_force(problem) -> tuple[int | None, int | None]:
     return best, stage2
 
 
+#: Rules that concern one move alone (the model's admissibility); the rest are programme
+#: rules over many moves, which the model states as constraints.
+MOVE_RULES = {"history", "horizon", "deadline", "sector", "polluting", "largest_firm", "pairs",
+              "preference", "readiness", "land"}
+
+
+def assert_same_admissible_moves(problem) -> None:
+    """The model's variables are exactly the moves the checker accepts on their own."""
+    rc = RuleChecker(check_input_from_problem(problem))
+    fid, sid = problem.firms["firm_id"], problem.sites["site_id"]
+    accepted = {}
+    for f, s, y in itertools.product(range(len(fid)), range(len(sid)), problem.years):
+        rep = rc.check_positions(np.array([f]), np.array([s]), np.array([y]))
+        accepted[(f, s, y)] = [v.text for v in rep.violations
+                               if v.rule in MOVE_RULES and v.firm_id in ("", fid[f])]
+    opts = problem.options
+    model = set(zip(opts["firm"].tolist(), opts["site"].tolist(), opts["year"].tolist(),
+                    strict=True))
+    wrong = [f"{fid[f]} → {sid[s]} in {y}: the model {'has' if (f, s, y) in model else 'lacks'} "
+             f"it; the checker says {why or 'allowed'}"
+             for (f, s, y), why in accepted.items() if ((f, s, y) in model) == bool(why)]
+    assert not wrong, wrong
+
+
 def _check_solve(problem) -> None:
+    assert_same_admissible_moves(problem)
     res = solve(problem, PARAMS)
     best, stage2 = brute_force(problem)
     event(str(res.status))
@@ -177,6 +204,15 @@ def _check_solve(problem) -> None:
 @settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_weighted_plans_pass_check_and_match_brute_force(problem):
+    _check_solve(problem)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(must_move=True))
+def test_plans_that_must_place_every_firm_keep_every_site_rule(problem):
+    """Every firm mandatory: the solver has to choose sites and years, so a rule missing
+    from the model's admissibility (sector, polluting, size, readiness, pairs, preferences,
+    opening years) shows as a plan the checker rejects or an optimum the brute force beats."""
     _check_solve(problem)
 
 
