@@ -145,13 +145,14 @@ def brute_force(problem) -> tuple[int | None, int | None]:
             cost = _group(rep, COST_GROUP, w)
             split = rc.split_count(firm, site) * round(w.supply_split * sc.costs.supply_split_vnd)
             disruption = _group(rep, DISRUPTION, w) + split + short
-            feasible.append((rep.objective, cost + short, cost, disruption))
+            feasible.append((rep.objective, cost + short, disruption))
     if not feasible:
         return None, None
     best = min(f[0] for f in feasible)
     stage1 = min(f[1] for f in feasible)
     cap = int(np.floor(stage1 * (1.0 + w.cost_tolerance)))
-    stage2 = min(f[3] for f in feasible if f[2] <= cap)
+    # The cost bound counts the shortfall penalty, as the first stage's objective does.
+    stage2 = min(f[2] for f in feasible if f[1] <= cap)
     return best, stage2
 
 
