@@ -247,13 +247,20 @@ def add_fixed_moves(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None:
 
 
 def add_extra_bounds(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None:
-    """Extra rows ``Σ c·x + w·split ≤ rhs`` (the lexicographic mode's cost bound)."""
+    """Extra rows ``Σ c·x + w·split + penalty·shortfall ≤ rhs`` (the lexicographic cost bound).
+
+    The soft-quota shortfall penalty is counted as in the first stage's objective, whose
+    value sets ``rhs`` (and as :func:`models.solve.rows_feasible` counts it).
+    """
+    pen = problem.scenario.rules.quota_shortfall_vnd_per_firm
     for coef, split_w, rhs in spec.extra_le:
         c = coef[bm.options.index.to_numpy()]
         expr = cp_model.LinearExpr.weighted_sum(bm.x.tolist(), c.tolist())
         if split_w and bm.split_terms:
             w = int(round(split_w * problem.scenario.costs.supply_split_vnd))
             expr = expr + sum(e * w for e, _ in bm.split_terms)
+        for short in bm.shortfall.values():
+            expr = expr + pen * short
         bm.model.add(expr <= int(rhs))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from relocation.domain.check import supply_split_count
 from relocation.domain.costs import move_terms, weighted_total
 from relocation.domain.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
 
@@ -50,7 +49,7 @@ def decode_plan(problem: Problem, rows: np.ndarray) -> Plan:
     order = np.lexsort((moves["firm_id"].to_numpy(), moves["year"].to_numpy()))
     moves = moves.iloc[order].reset_index(drop=True)
 
-    split = supply_split_count(problem, firm, site) * sc.costs.supply_split_vnd
+    split = _split_count(problem, firm, site) * sc.costs.supply_split_vnd
     totals = {t: int(terms[f"{t}_vnd"].sum()) for t in ALL_TERMS if t != "supply_split"}
     totals["supply_split"] = int(split)
     objective = int(weighted_total(terms, sc).sum()) + int(round(sc.weights.supply_split * split))
@@ -64,3 +63,14 @@ def decode_plan(problem: Problem, rows: np.ndarray) -> Plan:
             )
             objective += short * sc.rules.quota_shortfall_vnd_per_firm
     return Plan(moves=moves, terms=totals, objective=objective)
+
+
+def _split_count(problem: Problem, firm: np.ndarray, site: np.ndarray) -> int:
+    """Σ over supply groups of (distinct destination sites of its movers − 1, if any moved)."""
+    where = dict(zip(firm.tolist(), site.tolist(), strict=True))
+    total = 0
+    for members in problem.supply_groups().values():
+        used = {where[f] for f in members.tolist() if f in where}
+        if used:
+            total += len(used) - 1
+    return total

@@ -427,8 +427,9 @@ def _site_neighbourhoods(
         det_used += solver.deterministic_time
         tries += 1
         whole = k == n_sites and len(free) == len(planned_firms)
-        if whole and code == cp_model.OPTIMAL and not spec.extra_le:
-            # The neighbourhood was the whole problem: its optimum is the optimum.
+        if whole and code == cp_model.OPTIMAL:
+            # The neighbourhood was the whole problem (the lexicographic cost cap included):
+            # its optimum is the optimum.
             chosen_x = solver.boolean_values(bm.x).to_numpy(dtype=bool)
             cand = np.array(sorted(bm.x.index[chosen_x]), dtype=np.int64)
             stats["lns"] = {"neighbourhoods": tries, "improved": improved, "proved": True}

@@ -1,148 +1,137 @@
 """Check a run's schedule.csv against its workspace, independently of the solver.
 
-    python scripts/check_schedule.py WORKSPACE RUN
+    python scripts/check_schedule.py WORKSPACE RUN [--actuals FILE] [--decisions FILE]
 
-Re-derives every hard rule from the workspace tables alone (it reads them with the
-project's readers, but imports nothing from ``models/`` and none of the planner's rule or
-cost code) and checks the schedule: one move per firm and none for firms moved before the
-horizon; mandatory firms by their zone's deadline; quota windows; sector and polluting-firm
-acceptance; the site's largest-firm limit; readiness; site land by year (phases and history
-included); pairs and strict preferences; yearly moves. Prints every broken rule; exit 0 when
-none is found, 1 otherwise.
+Reads the workspace with the project's readers and measures road distances with its
+distance code, then hands the tables, the run's ``scenario.toml`` and ``schedule.csv`` to
+the independent rule checker (``relocation.domain.check``, which shares no rule or cost
+code with the model). Every hard rule is checked: one move per firm, the horizon, firms
+moved before it, mandatory deadlines, sector and polluting-firm acceptance, the largest-firm
+limit, pairs, strict preferences, readiness, land by year, quota windows, moves per year,
+the yearly support budget, actuals and decisions. The run's stated objective and terms
+(``summary.json``) are compared with the recomputed ones.
+
+Prints every broken rule. Exit 0 when none is found, 1 when rules are broken, 2 for bad
+input (a workspace, run folder or table that cannot be read).
 """
 
 from __future__ import annotations
 
-import math
+import argparse
+import json
 import sys
 import tomllib
 from pathlib import Path
 
 import pandas as pd
+import pydantic
 
+from geodata.adapter import road_distance_km
 from geodata.workspace import read_workspace
+from relocation.domain.check import (
+    CheckInputError,
+    RuleChecker,
+    Violation,
+    check_input_from_workspace,
+    compare_totals,
+)
+from relocation.domain.errors import InputError
 from relocation.domain.scenario import Scenario
 
 
-def released(
-    sites: pd.DataFrame, phases: pd.DataFrame, sc: Scenario, year: int
-) -> dict[str, float]:
-    """Land released at each site by the end of ``year`` (overrides applied)."""
-    out: dict[str, float] = {}
-    over = sc.overrides.site_available_from
-    for s in sites.itertuples():
-        ph = phases[phases["site_id"] == s.site_id]
-        if len(ph):
-            shift = over[s.site_id] - int(ph["year"].min()) if s.site_id in over else 0
-            out[s.site_id] = float(ph.loc[ph["year"] + shift <= year, "released_area_m2"].sum())
-        else:
-            start = over.get(s.site_id, s.available_from)
-            out[s.site_id] = float(s.free_area_m2) if start <= year else 0.0
-    return out
+class BadInput(Exception):
+    """A file of the run or an option cannot be used."""
 
 
-def check(workspace: Path, run: Path) -> list[str]:
-    """Every rule the schedule breaks, in words."""
+def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    if not path.is_file():
+        raise BadInput(f"{path}: {what} not found")
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise BadInput(f"{path}: cannot read {what}: {exc}") from None
+
+
+def _scenario(run: Path) -> Scenario:
+    path = run / "scenario.toml"
+    if not path.is_file():
+        raise BadInput(f"{path}: the run's scenario not found")
+    try:
+        return Scenario.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, pydantic.ValidationError) as exc:
+        raise BadInput(f"{path}: not a valid scenario: {exc}") from None
+
+
+def _stated(run: Path) -> tuple[int | None, dict[str, int] | None]:
+    """The objective and terms the run's summary.json states (None if it has none)."""
+    path = run / "summary.json"
+    if not path.is_file():
+        return None, None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: cannot read the run's summary: {exc}") from None
+    return data.get("weighted_objective"), data.get("terms")
+
+
+def check(
+    workspace: Path,
+    run: Path,
+    actuals: Path | None = None,
+    decisions: Path | None = None,
+) -> list[Violation]:
+    """Every rule the run's schedule breaks.
+
+    Raises
+    ------
+    InputError, BadInput, CheckInputError
+        The workspace, the run folder or a table cannot be used.
+    """
     ws = read_workspace(workspace)
-    sc_text = (run / "scenario.toml").read_text(encoding="utf-8")
-    sc = Scenario.model_validate(tomllib.loads(sc_text))
-    sched = pd.read_csv(
-        run / "schedule.csv", encoding="utf-8-sig", dtype={"firm_id": str, "site_id": str}
+    sc = _scenario(run)
+    schedule = _read_csv(run / "schedule.csv", "the run's schedule")
+    dist = road_distance_km(
+        ws.firms["lon"].to_numpy(),
+        ws.firms["lat"].to_numpy(),
+        ws.sites["lon"].to_numpy(),
+        ws.sites["lat"].to_numpy(),
+        sc.costs.road_factor,
     )
-    firms = ws.firms.set_index("firm_id")
-    sites = ws.sites.set_index("site_id")
-    zones = ws.zones.set_index("zone_id")
-    bad: list[str] = []
-    years = range(sc.horizon.start, sc.horizon.end + 1)
-
-    # Land needed at the site: the pair's surveyed area, else the firm's (whole m², up).
-    pair_area = {}
-    if ws.pairs is not None and len(ws.pairs):
-        given = ws.pairs[ws.pairs["required_area_m2"].notna()]
-        pair_area = {
-            (a, b): v
-            for a, b, v in zip(
-                given["firm_id"], given["site_id"], given["required_area_m2"], strict=True
-            )
-        }
-    sched["need_m2"] = [
-        math.ceil(pair_area.get((f, s), firms.at[f, "required_area_m2"]) - 1e-9)
-        for f, s in zip(sched["firm_id"], sched["site_id"], strict=True)
-    ]
-    dup = sched["firm_id"][sched["firm_id"].duplicated()]
-    bad += [f"{f} moves twice" for f in dup]
-    for r in sched.itertuples():
-        f, s = firms.loc[r.firm_id], sites.loc[r.site_id]
-        if pd.notna(f.moved_year):
-            bad.append(f"{r.firm_id} moved before the horizon and is planned again")
-        if not sc.horizon.start <= r.year <= sc.horizon.end:
-            bad.append(f"{r.firm_id} moves in {r.year}, outside the horizon")
-        accepts = str(s.accepts_sectors).strip()
-        if accepts != "*" and f.sector not in {a.strip() for a in accepts.split(";")}:
-            bad.append(f"{r.firm_id} ({f.sector}) sent to {r.site_id}, which refuses that sector")
-        if f.pollution == "high" and not s.accepts_polluting:
-            bad.append(f"{r.firm_id} is polluting; {r.site_id} refuses polluting firms")
-        if r.year < f.earliest_year:
-            bad.append(f"{r.firm_id} moves in {r.year}, before it is ready ({f.earliest_year})")
-        if math.isfinite(s.max_firm_area_m2) and r.need_m2 > s.max_firm_area_m2:
-            bad.append(
-                f"{r.firm_id} needs {r.need_m2} m²; {r.site_id} takes at most "
-                f"{s.max_firm_area_m2:.0f} m²"
-            )
-        prefs = [p for p in str(f.preferred_site_ids).split(";") if p]
-        if sc.rules.preferred_sites == "strict" and prefs and r.site_id not in prefs:
-            bad.append(f"{r.firm_id} sent to {r.site_id}, not one of its preferred sites")
-    if ws.pairs is not None and len(ws.pairs):
-        listed = set(zip(ws.pairs["firm_id"], ws.pairs["site_id"], strict=True))
-        with_pairs = set(ws.pairs["firm_id"])
-        for r in sched.itertuples():
-            if r.firm_id in with_pairs and (r.firm_id, r.site_id) not in listed:
-                bad.append(f"{r.firm_id} → {r.site_id} is not a listed pair")
-
-    moved = dict(zip(sched["firm_id"], sched["year"], strict=True))
-    deadlines = {
-        **zones["deadline_year"].dropna().astype(int).to_dict(),
-        **sc.overrides.zone_deadline,
-    }
-    for fid, f in firms.iterrows():
-        if f.mandatory and pd.isna(f.moved_year):
-            dl = deadlines.get(f.zone_id, sc.horizon.end)
-            if fid not in moved or moved[fid] > dl:
-                bad.append(f"mandatory firm {fid} does not move by {dl}")
-
-    n = len(firms)
-    before = int(firms["moved_year"].notna().sum())
-    for q in sc.quota:
-        c = before + sum(1 for y in moved.values() if y <= q.by_year)
-        if not sc.rules.soft_quota and c < math.ceil(round(q.min_share * n, 9)):
-            bad.append(f"quota {q.by_year}: {c} of {n} moved, below {q.min_share:.0%}")
-        if c > math.floor(round(q.max_share * n, 9)):
-            bad.append(f"quota {q.by_year}: {c} of {n} moved, above {q.max_share:.0%}")
-
-    history = firms[firms["moved_year"].notna()].groupby("moved_site_id")["required_area_m2"]
-    history_m2 = history.apply(lambda a: sum(math.ceil(v - 1e-9) for v in a)).to_dict()
-    for y in years:
-        rel = released(ws.sites, ws.site_phases, sc, y)
-        used = sched[sched["year"] <= y].groupby("site_id")["need_m2"].sum()
-        for sid, u in used.items():
-            cap = max(0.0, math.floor(rel[sid]) - history_m2.get(sid, 0))
-            if u > cap:
-                bad.append(f"{sid}: {u:,.0f} m² used by {y}, {cap:,.0f} m² available")
-        n_y = int((sched["year"] == y).sum())
-        if sc.limits.max_moves_per_year is not None and n_y > sc.limits.max_moves_per_year:
-            bad.append(f"{n_y} moves in {y}, limit {sc.limits.max_moves_per_year}")
-    return bad
+    inp = check_input_from_workspace(
+        ws,
+        sc,
+        dist,
+        actuals=None if actuals is None else _read_csv(actuals, "the actuals table"),
+        decisions=None if decisions is None else _read_csv(decisions, "the decisions table"),
+    )
+    report = RuleChecker(inp).check(schedule)
+    objective, terms = _stated(run)
+    return list(report.violations) + compare_totals(report, objective, terms)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: WORKSPACE RUN."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2:
-        print(__doc__)
+    """Command line: WORKSPACE RUN [--actuals FILE] [--decisions FILE]."""
+    parser = argparse.ArgumentParser(
+        prog="check_schedule.py",
+        description="Check a run's schedule.csv against its workspace, independently of "
+        "the solver. Exit 0: no broken rule; 1: broken rules listed; 2: bad input.",
+    )
+    parser.add_argument("workspace", type=Path)
+    parser.add_argument("run", type=Path)
+    parser.add_argument("--actuals", type=Path, help="an actuals CSV (replaces the workspace's)")
+    parser.add_argument("--decisions", type=Path,
+                        help="a decisions CSV (replaces the workspace's)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        bad = check(args.workspace, args.run, args.actuals, args.decisions)
+    except InputError as exc:
+        print(str(exc), file=sys.stderr)
         return 2
-    bad = check(Path(args[0]), Path(args[1]))
-    for line in bad:
-        print(line)
+    except (BadInput, CheckInputError) as exc:
+        print(f"bad input: {exc}", file=sys.stderr)
+        return 2
+    for v in bad:
+        print(f"[{v.rule}] {v.text}")
     print(f"{len(bad)} broken rule(s)" if bad else "no broken rule")
     return 1 if bad else 0
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from geodata.adapter import road_distance_km
 from relocation.domain.assemble import assemble_problem
+from relocation.domain.check import CheckReport, RuleChecker, check_input_from_problem
 from relocation.domain.problem import Problem
 from relocation.domain.scenario import Scenario
 
@@ -50,7 +51,11 @@ def make_problem(
     pairs: list[dict[str, Any]] | None = None,
     deadline: int | None = None,
 ) -> Problem:
-    """Build a Problem from row dicts; missing columns take the defaults above."""
+    """Build a Problem from row dicts; missing columns take the defaults above.
+
+    Firms are ``F0``, ``F1``, … in zone ``Z_SOUTH`` (whose deadline is ``deadline``);
+    sites ``S0``, ``S1``, … in ``Z_NORTH`` (no deadline).
+    """
     sc = Scenario.model_validate(scenario or {"horizon": {"start": 2024, "end": 2025}})
     f = pd.DataFrame(
         [
@@ -109,3 +114,27 @@ def tiny_problem(**scenario: Any) -> Problem:
         scenario=sc,
         deadline=2025,
     )
+
+
+def schedule(*moves: tuple[str, str, int]) -> pd.DataFrame:
+    """A schedule from ``(firm_id, site_id, year)`` tuples."""
+    return pd.DataFrame(list(moves), columns=["firm_id", "site_id", "year"])
+
+
+def actuals(*rows: tuple[str, str, str, object]) -> pd.DataFrame:
+    """An ``actuals`` table from ``(firm_id, status, site_id, year)`` tuples."""
+    return pd.DataFrame(
+        [(*r, "") for r in rows], columns=["firm_id", "status", "site_id", "year", "note"]
+    )
+
+
+def decisions(*rows: tuple[str, str, object, str]) -> pd.DataFrame:
+    """A ``decisions`` table from ``(firm_id, site_id or "*", year or "*", rule)`` tuples."""
+    return pd.DataFrame(
+        [(*r, "") for r in rows], columns=["firm_id", "site_id", "year", "rule", "note"]
+    )
+
+
+def check(problem: Problem, moves: pd.DataFrame, **tables: pd.DataFrame) -> CheckReport:
+    """The independent checker's report on ``moves`` (``actuals=``, ``decisions=`` optional)."""
+    return RuleChecker(check_input_from_problem(problem, **tables)).check(moves)

@@ -136,6 +136,9 @@ def assemble_problem(
     )
     rent = pd.array(sites["rent_vnd_per_m2"], dtype="Int64")
     s["rent_vnd_per_m2"] = np.where(pd.isna(rent), default_rent, rent.fillna(0)).astype(np.int64)
+    # As given, for the independent checker (it recomputes the land itself).
+    s["free_area_m2"] = pd.to_numeric(sites["free_area_m2"], errors="coerce").to_numpy(float)
+    s["available_from"] = pd.array(sites["available_from"], dtype="Int64")
 
     released = released_by_year(sites, phases, scenario)
     capacity = released.copy()
@@ -161,5 +164,12 @@ def assemble_problem(
         pair_terms=pair_terms,
         options=options,
         pairs=pp,
+        phases=None if phases is None else phases.copy(),
+        zones=pd.DataFrame(
+            {
+                "zone_id": zones["zone_id"].astype(str).to_numpy(),
+                "deadline_year": pd.array(zones["deadline_year"], dtype="Int64"),
+            }
+        ),
         meta=MappingProxyType(dict(meta or {})),
     )

@@ -60,7 +60,9 @@ class Problem:
         ``zone_id``, ``kind`` (``industrial_park``/``cluster``), ``accepts_sectors``
         (frozenset of codes, or None for any), ``accepts_polluting`` (bool),
         ``max_firm_area_m2`` (float, inf for no limit), ``rent_vnd_per_m2`` (int),
-        ``lon``, ``lat``.
+        ``lon``, ``lat``, and as given in the workspace (for the independent checker)
+        ``free_area_m2`` (float, NaN allowed for phased sites) and ``available_from``
+        (Int64, overrides not applied).
     capacity_m2 : numpy.ndarray
         int64, shape (sites, years): land released at each site by the end of each year,
         cumulative, minus the land taken by firms moved before the horizon (whole m²,
@@ -84,6 +86,12 @@ class Problem:
     pairs : pandas.DataFrame or None
         The workspace's ``pairs`` table (``firm_id``, ``site_id``, ``cost_vnd``,
         ``required_area_m2``), if any.
+    phases : pandas.DataFrame or None
+        The workspace's ``site_phases`` table (``site_id``, ``year``, ``released_area_m2``)
+        as given, if any: the independent checker recomputes the land from it.
+    zones : pandas.DataFrame or None
+        ``zone_id`` and ``deadline_year`` (Int64, NA for none) of the workspace's zones as
+        given (overrides not applied), for the independent checker.
     meta : mapping
         Provenance (input hashes, workspace path) kept for reports.
     """
@@ -97,6 +105,8 @@ class Problem:
     pair_terms: pd.DataFrame
     options: pd.DataFrame
     pairs: pd.DataFrame | None = None
+    phases: pd.DataFrame | None = None
+    zones: pd.DataFrame | None = None
     meta: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
