@@ -14,8 +14,6 @@ negative reduced cost are added until none is left — exact, and fast at 30,000
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import time
 from dataclasses import dataclass
 
@@ -253,7 +251,6 @@ def solve_relaxation(
     problem: Problem,
     spec: ModelSpec | None = None,
     time_limit_s: float = 60.0,
-    threads: int = 1,
     hint_rows: np.ndarray | None = None,
 ) -> Relaxation:
     """Solve the LP relaxation of the model described by ``spec`` by column generation.
@@ -265,8 +262,6 @@ def solve_relaxation(
         Option subset, objective coefficients and extra rows (fixes are ignored).
     time_limit_s : float
         Overall time limit.
-    threads : int
-        HiGHS threads.
     hint_rows : numpy.ndarray, optional
         Option rows of a known plan (their columns start in the LP).
 
@@ -293,7 +288,6 @@ def solve_relaxation(
     in_lp[cols] = True
 
     h = _new_highs()
-    h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", 0)
     n_aux = len(lay.aux_cost)
     # Rows first, then the auxiliary columns (shortfall, groups), then option columns.
@@ -381,7 +375,7 @@ def solve_relaxation(
 
 
 def _add_columns(
-    h: highspy.Highs,
+    h: highspy._Highs,
     cost: np.ndarray,
     upper: np.ndarray,
     c: np.ndarray,
@@ -407,26 +401,16 @@ def _add_columns(
     )
 
 
-def _new_highs() -> highspy.Highs:
-    """A silent HiGHS instance (the first one prints a banner on file descriptor 1)."""
-    global _BANNER_SHOWN
-    if _BANNER_SHOWN:
-        h = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 1)
-                h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _BANNER_SHOWN = True
+def _new_highs() -> highspy._Highs:
+    """A silent HiGHS instance, with no process-wide side effect.
+
+    ``highspy.Highs()`` (the Python wrapper) enables its callbacks in its constructor,
+    which prints HiGHS' banner before any option can be set (highspy 1.16). The core
+    binding it wraps (``highspy._Highs``, exported by highspy) does nothing until called,
+    so ``output_flag`` is off before anything can log. The thread count is left to HiGHS:
+    it keeps one scheduler per process, and an instance asking for another count fails.
+    """
+    h = highspy._Highs()
     h.setOptionValue("output_flag", False)
-    # HiGHS keeps one global thread pool per process; a different thread count needs a reset.
-    highspy.Highs.resetGlobalScheduler(True)
+    h.setOptionValue("log_to_console", False)
     return h
-
-
-_BANNER_SHOWN = False
