@@ -351,7 +351,8 @@ def solve_relaxation(
         sol = h.getSolution()
         duals = np.asarray(sol.row_dual)
         rc_all = lay.reduced_costs(np.arange(n), duals)
-        cand = np.flatnonzero(~in_lp & (rc_all < -1e-7 * max(1.0, np.abs(lay.cost).max())))
+        tol = 1e-7 * max(1.0, np.abs(lay.cost).max(initial=0.0))
+        cand = np.flatnonzero(~in_lp & (rc_all < -tol))
         if len(cand) == 0:
             break
         # The most negative few per firm.

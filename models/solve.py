@@ -34,6 +34,7 @@ from models.evaluate import evaluate_rows, shortfall_by_window
 from models.heuristic import greedy_plan
 from models.lagrange import solve_lagrangian
 from models.relax import Relaxation, solve_relaxation
+from models.repair import repair_plan
 from relocation.domain.costs import option_coefficients
 from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS, Problem
 
@@ -267,6 +268,8 @@ LNS_SHARE = 0.85
 FIRST_NEIGHBOURHOOD_SHARE = 0.15
 #: Options per firm (lowest reduced cost first) in the restricted CP-SAT neighbourhood.
 NEIGHBOURHOOD_PER_FIRM = 4
+#: Share of a pass's remaining time for the CP-SAT feasibility stage (no plan yet).
+FEASIBILITY_SHARE = 0.3
 #: Most variables the exact (reduced-cost-fixed) CP-SAT model may have.
 MAX_EXACT_VARIABLES = 400_000
 
@@ -288,6 +291,7 @@ def _cp_sat(
     seconds: float,
     det_share: float,
     exact: bool,
+    first_only: bool = False,
 ) -> tuple[int, np.ndarray | None, int | None, float | None, dict[str, Any]]:
     """Solve CP-SAT on the ``keep`` rows.
 
@@ -306,6 +310,7 @@ def _cp_sat(
     p.random_seed = params.seed
     p.relative_gap_limit = params.relative_gap
     p.linearization_level = 2
+    p.stop_after_first_solution = first_only
     if params.deterministic_time_s is not None:
         p.max_deterministic_time = params.deterministic_time_s * det_share
         p.max_time_in_seconds = 10 * params.time_limit_s
@@ -354,7 +359,7 @@ class _Pass:
         self.rel: Relaxation | None = None
         self.outcome: Status | None = None  # set by a stage that settles the pass
         self.records: list[StageRecord] = []
-        self.hint: np.ndarray | None = None  # the previous pass's plan
+        self.hints: tuple[np.ndarray, ...] = ()  # plans of earlier passes
         self.lns_end = self.end_s  # end of the neighbourhood search
 
     def offer(self, rows: np.ndarray | None, source: str) -> bool:
@@ -413,12 +418,52 @@ def stage_fixed(st: _Pass) -> tuple[str, dict[str, Any]]:
     return ("optimal" if optimal else "cut-off"), detail
 
 
+def first_plan(problem: Problem, spec: ModelSpec | None = None) -> np.ndarray | None:
+    """A plan without the LP: the greedy's, repaired when it misses a move.
+
+    Returns the chosen option rows, or None when neither keeps every rule of the model.
+    """
+    spec = spec or ModelSpec()
+    greedy = greedy_plan(problem)
+    if evaluate_rows(problem, greedy, spec).feasible:
+        return greedy
+    repaired = repair_plan(problem, greedy, spec.coefficients)
+    return repaired if evaluate_rows(problem, repaired, spec).feasible else None
+
+
 def stage_first_plan(st: _Pass) -> tuple[str, dict[str, Any]]:
-    """A first plan in a second: the previous pass's plan (a hint) or the greedy's."""
-    if st.hint is not None:
-        st.offer(st.hint, "hint")
-    st.offer(greedy_plan(st.problem), "greedy")
-    return ("improved" if st.rows is not None else "no-gain"), {}
+    """A first plan without the LP: earlier passes' plans, the greedy's, or its repair.
+
+    The greedy can leave a move missing (a mandatory firm, a window's minimum); the
+    repair (:func:`models.repair.repair_plan`) adds it by insertions and ejections.
+    """
+    for hint in st.hints:
+        st.offer(hint, "hint")
+    greedy = greedy_plan(st.problem)
+    feasible = evaluate_rows(st.problem, greedy, st.spec).feasible
+    detail: dict[str, Any] = {"greedy_feasible": feasible}
+    if feasible:
+        st.offer(greedy, "greedy")
+    else:
+        detail["repaired"] = st.offer(
+            repair_plan(st.problem, greedy, st.spec.coefficients), "repair"
+        )
+    return ("improved" if st.rows is not None else "no-gain"), detail
+
+
+def stage_feasibility(st: _Pass) -> tuple[str, dict[str, Any]]:
+    """No plan yet: CP-SAT on every move, stopped at its first plan (a share of the time)."""
+    if st.rows is not None:
+        return "skipped", {}
+    code, rows, _obj, _bound, detail = _cp_sat(
+        st, None, None, FEASIBILITY_SHARE * st.left(), FEASIBILITY_SHARE * st.time_share,
+        True, first_only=True,
+    )
+    if code == cp_model.INFEASIBLE:
+        st.outcome = Status.INFEASIBLE
+        return "infeasible", detail
+    st.offer(rows, "cp-sat-first")
+    return ("improved" if st.rows is not None else "cut-off"), detail
 
 
 def stage_relaxation(st: _Pass) -> tuple[str, dict[str, Any]]:
@@ -452,7 +497,11 @@ def stage_guided_greedy(st: _Pass) -> tuple[str, dict[str, Any]]:
     if st.rel is None or st.rel.status != "optimal":
         return "skipped", {}
     before = (st.ub, st.lb)
-    st.offer(greedy_plan(st.problem, st.rel.value), "greedy-lp")
+    guided = greedy_plan(st.problem, st.rel.value)
+    if evaluate_rows(st.problem, guided, st.spec).feasible:
+        st.offer(guided, "greedy-lp")
+    else:
+        st.offer(repair_plan(st.problem, guided, st.spec.coefficients), "repair-lp")
     return _gain(st, before), {}
 
 
@@ -603,6 +652,7 @@ def stage_exact(st: _Pass) -> tuple[str, dict[str, Any]]:
 #: The pipeline, in order (fixed moves take ``stage_fixed`` alone).
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("first-plan", stage_first_plan),
+    ("feasibility", stage_feasibility),
     ("relaxation", stage_relaxation),
     ("greedy-lp", stage_guided_greedy),
     ("neighbourhood", stage_reduced_neighbourhood),
@@ -610,18 +660,22 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("exact", stage_exact),
 )
 
+#: The stages that need no CP-SAT: a quick plan guided by the LP.
+QUICK_STAGES: tuple[tuple[str, Stage], ...] = STAGES[:4]
+
 
 def _run_pass(
     problem: Problem,
     spec: ModelSpec,
     run: _Run,
     time_share: float,
-    hint: np.ndarray | None,
+    hints: tuple[np.ndarray, ...] = (),
+    stages: tuple[tuple[str, Stage], ...] = STAGES,
 ) -> _Pass:
     """Run the stages in order until one settles the pass or the gap is proven."""
     st = _Pass(problem, spec, run, time_share)
-    st.hint = hint
-    stages = (("fixed", stage_fixed),) if spec.fix else STAGES
+    st.hints = hints
+    stages = (("fixed", stage_fixed),) if spec.fix else stages
     for name, stage in stages:
         if st.outcome is not None or st.done():
             break
@@ -720,9 +774,14 @@ def solve(
             problem.pair_terms, problem.options, problem.scenario, DISRUPTION_TERMS
         )
         s1 = ModelSpec(coefficients=cost, split_weight=0.0, fix=base.fix)
-        st = _run_pass(problem, s1, run, 0.5, None)
+        st = _run_pass(problem, s1, run, 0.5)
         stats["stage1"] = _pass_stats(st)
         if st.outcome in (Status.OPTIMAL, Status.FEASIBLE) and st.ub is not None:
+            # The weighted plan, quickly: when it lies within the cost cap, the second
+            # stage starts from it too and so never ends above its disruption.
+            run.best_bound = -float("inf")
+            wp = _run_pass(problem, replace(base, option_rows=None), run, 0.3, (), QUICK_STAGES)
+            stats["weighted_start"] = _pass_stats(wp)
             cap = int(np.floor(st.ub * (1.0 + w.cost_tolerance)))
             s2 = ModelSpec(
                 coefficients=dis,
@@ -732,10 +791,11 @@ def solve(
             )
             stats["stage1"]["objective"] = st.ub
             run.best_bound = -float("inf")
-            st = _run_pass(problem, s2, run, 1.0, st.rows)
+            hints = tuple(p.rows for p in (st, wp) if p.rows is not None)
+            st = _run_pass(problem, s2, run, 1.0, hints)
             stats["stage2"] = {"cost_cap": cap, **_pass_stats(st)}
     else:
-        st = _run_pass(problem, base, run, 1.0, None)
+        st = _run_pass(problem, base, run, 1.0)
         stats.update(_pass_stats(st))
     plan_found = st.outcome in (Status.OPTIMAL, Status.FEASIBLE)
     rows = st.rows if plan_found and st.rows is not None else np.zeros(0, dtype=np.int64)
