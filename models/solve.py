@@ -17,6 +17,7 @@ Stopping rule: the time limit (wall clock, or CP-SAT's deterministic time when
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -69,6 +70,10 @@ class SolveParams:
     workers: int = 2
     seed: int = 0
     relative_gap: float = 0.001
+    #: Relaxation for the bound: ``auto`` (the LP up to ``LP_MAX_OPTIONS`` moves, else the
+    #: Lagrangian), ``lp`` (whole or by column generation, by size), ``full-lp``,
+    #: ``column-generation`` or ``lagrangian``. Tests force each path on small problems.
+    relaxation: str = "auto"
 
     def as_dict(self) -> dict[str, Any]:
         """Parameters as recorded in ``summary.json``."""
@@ -78,6 +83,7 @@ class SolveParams:
             "workers": self.workers,
             "seed": self.seed,
             "relative_gap": self.relative_gap,
+            "relaxation": self.relaxation,
             "ortools_version": ortools.__version__,
             "cp_sat": {
                 "num_workers": self.workers,
@@ -141,7 +147,11 @@ class SolveResult:
     parameters : mapping
         Solver parameters as used.
     stats : mapping
-        Model sizes, LP bound and time, greedy objective, stages.
+        Model sizes, LP bound and time, and ``stages``: each stage's name, time, status and
+        the objective and bound after it (:class:`StageRecord`).
+    bound_source : str or None
+        What proved ``best_bound``: ``lp``, ``column-generation``, ``lagrangian``,
+        ``cp-sat`` or ``cp-sat-whole`` (None without a bound).
     """
 
     status: Status
@@ -153,6 +163,7 @@ class SolveResult:
     progress: tuple[Mapping[str, Any], ...]
     parameters: Mapping[str, Any]
     stats: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    bound_source: str | None = None
 
 
 def gap_of(objective: float, bound: float) -> float:
@@ -368,6 +379,7 @@ class _Pass:
         self.rows: np.ndarray | None = None
         self.ub: int | None = None
         self.lb = -float("inf")
+        self.bound_source: str | None = None
         self.rel: Relaxation | None = None
         self.outcome: Status | None = None  # set by a stage that settles the pass
         self.records: list[StageRecord] = []
@@ -385,11 +397,16 @@ class _Pass:
             return True
         return False
 
-    def raise_bound(self, bound: float | None) -> bool:
-        """Raise the bound (a valid bound on the whole problem); True when it rose."""
+    def raise_bound(self, bound: float | None, source: str) -> bool:
+        """Raise the bound (a valid bound on the whole problem); True when it rose.
+
+        ``source`` names what proved it (``lp``, ``column-generation``, ``lagrangian``,
+        ``cp-sat``, ``cp-sat-whole``: a neighbourhood that was the whole problem).
+        """
         if bound is None or bound <= self.lb:
             return False
         self.lb = bound
+        self.bound_source = source
         return True
 
     def done(self) -> bool:
@@ -426,6 +443,7 @@ def stage_fixed(st: _Pass) -> tuple[str, dict[str, Any]]:
     st.rows, st.ub = rows, obj
     optimal = code == cp_model.OPTIMAL
     st.lb = float(obj) if optimal else bound
+    st.bound_source = "cp-sat"
     st.outcome = Status.OPTIMAL if optimal else Status.FEASIBLE
     return ("optimal" if optimal else "cut-off"), detail
 
@@ -490,14 +508,19 @@ def stage_relaxation(st: _Pass) -> tuple[str, dict[str, Any]]:
         else st.run.remaining()
     )
     detail: dict[str, Any] = {}
-    if len(problem.options) <= LP_MAX_OPTIONS:
-        rel = solve_relaxation(problem, st.spec, time_limit_s=lp_limit, hint_rows=st.rows)
-        detail["relaxation"] = "lp"
-    else:
+    kind = params.relaxation
+    if kind == "auto":
+        kind = "lp" if len(problem.options) <= LP_MAX_OPTIONS else "lagrangian"
+    if kind == "lagrangian":
         rel = solve_lagrangian(
             problem, st.spec, time_limit_s=min(lp_limit, 0.3 * st.budget), upper_bound=st.ub
         )
-        detail["relaxation"] = "lagrangian"
+    else:
+        colgen = {"lp": None, "column-generation": True, "full-lp": False}[kind]
+        rel = solve_relaxation(
+            problem, st.spec, time_limit_s=lp_limit, hint_rows=st.rows, column_generation=colgen
+        )
+    detail["relaxation"] = rel.source
     st.rel = rel
     detail.update(lp_status=rel.status, lp_rounds=rel.rounds)
     if rel.status == "infeasible":
@@ -506,7 +529,9 @@ def stage_relaxation(st: _Pass) -> tuple[str, dict[str, Any]]:
     if rel.status != "optimal":
         return "cut-off", detail
     detail["lp_bound"] = rel.bound
-    st.raise_bound(rel.bound - 1e-7 * abs(rel.bound) - 1.0)
+    # The objective is integer (whole VND), so no plan lies below the bound rounded up;
+    # the relaxation's bound already allows for its floating error.
+    st.raise_bound(float(math.ceil(rel.bound)), rel.source)
     st.run.event(st.ub, st.lb, "lp")
     return "improved", detail
 
@@ -614,7 +639,7 @@ def stage_site_lns(st: _Pass) -> tuple[str, dict[str, Any]]:
             improved += st.offer(cand, "cp-sat-lns")
             proved = True
             if st.ub is not None:
-                st.raise_bound(float(st.ub))
+                st.raise_bound(float(st.ub), "cp-sat-whole")
             break
         if code == cp_model.OPTIMAL and k < n_sites:
             k += 1  # solved whole: try a larger neighbourhood
@@ -645,9 +670,9 @@ def stage_exact(st: _Pass) -> tuple[str, dict[str, Any]]:
             return "infeasible", detail
         st.offer(rows, "cp-sat")
         if code == cp_model.OPTIMAL and st.ub is not None:
-            st.raise_bound(float(st.ub))
+            st.raise_bound(float(st.ub), "cp-sat")
         else:
-            st.raise_bound(bound)
+            st.raise_bound(bound, "cp-sat")
         return _gain(st, before), detail
     keep = None
     if rel is not None and rel.status == "optimal":
@@ -663,9 +688,9 @@ def stage_exact(st: _Pass) -> tuple[str, dict[str, Any]]:
     st.offer(rows, "cp-sat")
     if code == cp_model.OPTIMAL and obj is not None and obj <= ub:
         # Optimal on the kept moves is optimal overall: dropped ones cannot beat UB.
-        st.raise_bound(float(st.ub))
+        st.raise_bound(float(st.ub), "cp-sat")
     else:
-        st.raise_bound(bound)
+        st.raise_bound(bound, "cp-sat")
     return _gain(st, before), detail
 
 
@@ -734,6 +759,7 @@ def _pass_stats(st: _Pass) -> dict[str, Any]:
     """Statistics of a pass, as recorded in ``summary.json``."""
     out: dict[str, Any] = {
         "options": len(st.problem.options),
+        "bound_source": st.bound_source,
         "stages": [r.as_dict() for r in st.records],
     }
     if st.rel is not None:
@@ -839,4 +865,5 @@ def solve(
         progress=tuple(run.events),
         parameters=MappingProxyType(params.as_dict()),
         stats=MappingProxyType(stats),
+        bound_source=st.bound_source if bound is not None else None,
     )
