@@ -1,17 +1,22 @@
-"""Solve the relocation model: LP bound, greedy plan, reduced-cost fixing, then CP-SAT.
+"""Solve the relocation model: a sequence of small stages on one best plan and bound.
 
-1. The LP relaxation (HiGHS) gives a lower bound ``LB``, the reduced cost of every move
-   and a fractional plan.
-2. The greedy heuristic, guided by the fractional plan, builds a plan (objective ``UB``):
-   the first plan, usually within seconds, and CP-SAT's hint.
-3. Reduced-cost fixing: a move whose reduced cost exceeds ``UB − LB`` cannot belong to a
-   plan better than the greedy one, so it gets no variable. The kept model still holds
-   the greedy plan, so CP-SAT's bound on it is a bound on the whole problem.
-4. CP-SAT improves the plan and proves the gap. The reported bound is the better of the
-   LP bound and CP-SAT's.
+``STAGES`` is the pipeline's table of contents; each stage reads and improves a
+:class:`_Pass` (the best plan, its objective ``UB`` and the bound ``LB``) and leaves a
+frozen :class:`StageRecord`:
 
-Stopping rule: the time limit (wall clock, or CP-SAT's deterministic time when
-``deterministic_time_s`` is set) or the relative gap, whichever comes first.
+1. ``first-plan``: the greedy heuristic, repaired when it misses a move (no LP needed);
+2. ``feasibility``: only without a plan, CP-SAT's first solution on every move;
+3. ``relaxation``: the LP (HiGHS) or the Lagrangian gives a valid bound ``LB``, reduced
+   costs and a fractional plan;
+4. ``greedy-lp``: the greedy again, guided by the fractional plan;
+5. ``neighbourhood`` and ``lns``: CP-SAT on neighbourhoods (their bounds are not global);
+6. ``exact``: CP-SAT after reduced-cost fixing (a move whose reduced cost exceeds
+   ``UB − LB`` cannot be in a better plan); its bound is global.
+
+A candidate plan replaces the best one only when the model accepts it and it is better
+(:func:`models.evaluate.evaluate_rows`), so no stage makes the plan worse. Stopping rule:
+the time limit (wall clock, and CP-SAT's deterministic time when ``deterministic_time_s``
+is set) or the relative gap, whichever comes first; no stage may take the whole budget.
 """
 
 from __future__ import annotations
