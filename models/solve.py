@@ -35,7 +35,7 @@ import numpy as np
 import ortools
 from ortools.sat.python import cp_model
 
-from models.build import BuiltModel, ModelSpec, build_model, new_solver
+from models.build import BuildTimeout, BuiltModel, ModelSpec, build_model, new_solver
 from models.evaluate import evaluate_rows, shortfall_by_window
 from models.heuristic import greedy_plan
 from models.lagrange import solve_lagrangian
@@ -290,6 +290,8 @@ RELAXATION_SHARE = 0.5
 #: the 2-core development machine under load). A solve whose model cannot be built in the
 #: time left is not started, so that no stage overruns the limit by building.
 BUILD_S_PER_VARIABLE = 2.8e-5
+#: Share of a pass's time left for the Lagrangian when the LP was cut off.
+FALLBACK_SHARE = 0.4
 #: Shortest CP-SAT solve worth starting (s); a stage with less time left is skipped.
 MIN_SOLVE_S = 0.05
 #: Share of a pass's remaining time for the CP-SAT feasibility stage (no plan yet).
@@ -326,10 +328,20 @@ def _cp_sat(
     params = run.params
     end_s = run.elapsed() + seconds  # building the model counts against the stage's time
     n_vars = len(problem.options) if keep is None else len(keep)
-    if n_vars * BUILD_S_PER_VARIABLE + MIN_SOLVE_S > min(seconds, run.remaining()):
+    room = run.remaining() if params.deterministic_time_s is not None else seconds
+    if n_vars * BUILD_S_PER_VARIABLE + MIN_SOLVE_S > min(room, run.remaining()):
         return cp_model.UNKNOWN, None, None, None, {"cp_status": "not started (no time)"}
     sub = replace(spec, option_rows=keep)
-    bm = build_model(problem, sub)
+    try:
+        # Leave the solve a tenth of the time at least.
+        # In deterministic mode only the run's limit stops a build (the stage's wall-clock
+        # share would make the run depend on the machine's speed).
+        limit = params.time_limit_s
+        if params.deterministic_time_s is None:
+            limit = min(end_s, limit) - 0.1 * seconds
+        bm = build_model(problem, sub, deadline=run.t0 + limit - MIN_SOLVE_S)
+    except BuildTimeout as exc:
+        return cp_model.UNKNOWN, None, None, None, {"cp_status": f"not started ({exc})"}
     if hint is not None:
         _add_hint(problem, bm, hint)
     solver = new_solver()
@@ -525,9 +537,16 @@ def stage_relaxation(st: _Pass) -> tuple[str, dict[str, Any]]:
         rel = solve_relaxation(
             problem, st.spec, time_limit_s=lp_limit, hint_rows=st.rows, column_generation=colgen
         )
+    detail.update(lp_status=rel.status, lp_rounds=rel.rounds)
+    if rel.status == "unknown" and params.deterministic_time_s is None and st.left() > 1.0:
+        # The LP was cut off (a busy machine): the Lagrangian, vectorised, still gives a
+        # valid bound and reduced costs in part of the time left.
+        rel = solve_lagrangian(
+            problem, st.spec, time_limit_s=FALLBACK_SHARE * st.left(), upper_bound=st.ub
+        )
+        detail["fallback"] = rel.source
     detail["relaxation"] = rel.source
     st.rel = rel
-    detail.update(lp_status=rel.status, lp_rounds=rel.rounds)
     if rel.status == "infeasible":
         st.outcome = Status.INFEASIBLE
         return "infeasible", detail
@@ -615,7 +634,18 @@ def stage_site_lns(st: _Pass) -> tuple[str, dict[str, Any]]:
         free = np.union1d(moved[at], np.setdiff1d(planned_firms, moved))
         rows = np.flatnonzero(np.isin(firm, free) & np.isin(site, chosen))
         rows = np.union1d(rows, best[~at])
-        bm = build_model(problem, replace(spec, option_rows=rows, fix={}))
+        try:
+            bm = build_model(
+                problem,
+                replace(spec, option_rows=rows, fix={}),
+                deadline=run.t0 - MIN_SOLVE_S + (
+                    params.time_limit_s
+                    if params.deterministic_time_s is not None
+                    else min(st.lns_end, params.time_limit_s)
+                ),
+            )
+        except BuildTimeout:
+            break
         _add_hint(problem, bm, best)
         solver = new_solver()
         p = solver.parameters
