@@ -1,8 +1,14 @@
-"""Solver side of infeasibility explanations: conflicting rules and the best achievable share."""
+"""Solver side of infeasibility explanations: conflicting rules and the best achievable share.
+
+Both searches are bounded by a time limit. When it runs out they return a documented
+degraded answer, never an error: :func:`find_conflicts` and :func:`search_best_share`
+give the answer (or None) with the reason; :func:`conflicting_rules` and
+:func:`best_share` give the answer alone.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -12,17 +18,53 @@ from models.solve import Interrupted, SolveParams, Status, StopToken, solve
 from relocation.domain.problem import Problem
 
 
-def conflicting_rules(
+@dataclass(frozen=True)
+class ConflictSearch:
+    """Answer of :func:`find_conflicts`.
+
+    Attributes
+    ----------
+    rules : list of str or None
+        Rule keys that cannot all hold together, or None when none was found.
+    reason : str
+        Empty when ``rules`` is set; otherwise why not (time limit, or the model is
+        feasible once its rules are guarded).
+    """
+
+    rules: list[str] | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ShareSearch:
+    """Answer of :func:`search_best_share`.
+
+    Attributes
+    ----------
+    share : float or None
+        Highest share found, or None when no plan was found.
+    proven : bool
+        True when the share is proven the highest (the solve was optimal); a share that is
+        not proven is achievable but maybe not the highest.
+    reason : str
+        Empty when proven; otherwise why the answer is degraded.
+    """
+
+    share: float | None
+    proven: bool
+    reason: str = ""
+
+
+def find_conflicts(
     problem: Problem,
     time_limit_s: float = 30.0,
     workers: int = 1,
     token: StopToken | None = None,
-) -> list[str] | None:
-    """Rule keys that cannot all hold together (a core), or None when none was found in time.
+) -> ConflictSearch:
+    """Find rule keys that cannot all hold together (a core), within ``time_limit_s``.
 
     Every rule of the model is guarded by a named assumption literal; CP-SAT reports a
-    subset of the assumptions that is infeasible by itself. ``token`` stops the search
-    (raising :class:`~models.solve.Interrupted`).
+    subset of the assumptions that is infeasible by itself.
     """
     bm = build_model(problem, ModelSpec(assumptions=True))
     names = list(bm.rules)
@@ -30,7 +72,7 @@ def conflicting_rules(
     bm.model.add_assumptions(lits)
     bm.model.clear_objective()
     solver = new_solver()
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.max_time_in_seconds = max(0.0, time_limit_s)
     solver.parameters.num_workers = workers
     if token is not None:
         if token.requested:
@@ -43,22 +85,41 @@ def conflicting_rules(
             token.attach(None)
     if token is not None and token.requested:
         raise Interrupted(token.requested)
-    if code != cp_model.INFEASIBLE:
-        return None
-    core = solver.sufficient_assumptions_for_infeasibility()
-    index = {lit.index: k for k, lit in zip(names, lits, strict=True)}
-    return sorted(index[i] for i in core if i in index)
+    if code == cp_model.INFEASIBLE:
+        core = solver.sufficient_assumptions_for_infeasibility()
+        index = {lit.index: k for k, lit in zip(names, lits, strict=True)}
+        return ConflictSearch(sorted(index[i] for i in core if i in index))
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return ConflictSearch(None, "the guarded rules hold together: no conflict among them")
+    return ConflictSearch(
+        None,
+        f"no conflicting rules found within {time_limit_s:g} s "
+        f"(status {solver.status_name(code)})",
+    )
 
 
-def best_share(
+def conflicting_rules(
+    problem: Problem,
+    time_limit_s: float = 30.0,
+    workers: int = 1,
+    token: StopToken | None = None,
+) -> list[str] | None:
+    """Rule keys that cannot all hold together, or None when none was found in time.
+
+    See :func:`find_conflicts` for the reason when None. ``token`` stops the search
+    (raising :class:`~models.solve.Interrupted`).
+    """
+    return find_conflicts(problem, time_limit_s, workers, token).rules
+
+
+def search_best_share(
     problem: Problem, by_year: int, params: SolveParams, token: StopToken | None = None
-) -> float | None:
+) -> ShareSearch:
     """Highest share of slated firms that can have moved by ``by_year`` under every other rule.
 
     The minimum of the window ending in ``by_year`` is dropped (its ceiling and the other
-    windows kept) and the number of moves by ``by_year`` is maximised. Returns None when
-    even that has no plan. ``token`` stops the solve (raising
-    :class:`~models.solve.Interrupted`).
+    windows kept) and the number of moves by ``by_year`` is maximised, within the time
+    limit of ``params``.
     """
     sc = problem.scenario
     quota = tuple(
@@ -79,7 +140,25 @@ def best_share(
         spec=ModelSpec(coefficients=coef, split_weight=0.0),
         token=token,
     )
+    if res.status == Status.INFEASIBLE:
+        return ShareSearch(None, True, "no plan even without this window's minimum")
     if res.status not in (Status.OPTIMAL, Status.FEASIBLE) or res.objective is None:
-        return None
-    moved = int(early[res.rows].sum())
-    return (problem.n_moved_before + moved) / problem.n_slated
+        return ShareSearch(
+            None, False, f"no plan found within {params.time_limit_s:g} s (status UNKNOWN)"
+        )
+    share = (problem.n_moved_before + int(early[res.rows].sum())) / problem.n_slated
+    if res.status == Status.OPTIMAL or (res.gap is not None and res.gap <= gap):
+        return ShareSearch(share, True)
+    return ShareSearch(
+        share, False, "time limit reached: the share is achievable, maybe not the highest"
+    )
+
+
+def best_share(
+    problem: Problem, by_year: int, params: SolveParams, token: StopToken | None = None
+) -> float | None:
+    """Highest share found by :func:`search_best_share`; None when it found no plan.
+
+    ``token`` stops the solve (raising :class:`~models.solve.Interrupted`).
+    """
+    return search_best_share(problem, by_year, params, token).share

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models.evaluate import shortfall_by_window
 from relocation.domain.costs import move_terms, weighted_total
 from relocation.domain.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
 
@@ -54,14 +55,8 @@ def decode_plan(problem: Problem, rows: np.ndarray) -> Plan:
     totals["supply_split"] = int(split)
     objective = int(weighted_total(terms, sc).sum()) + int(round(sc.weights.supply_split * split))
     if sc.rules.soft_quota:
-        for q in sc.quota:
-            short = max(
-                0,
-                q.min_count(problem.n_slated)
-                - problem.n_moved_before
-                - int((year <= q.by_year).sum()),
-            )
-            objective += short * sc.rules.quota_shortfall_vnd_per_firm
+        short = sum(shortfall_by_window(problem, year).values())
+        objective += short * sc.rules.quota_shortfall_vnd_per_firm
     return Plan(moves=moves, terms=totals, objective=objective)
 
 

@@ -38,8 +38,11 @@ class LandAllocation:
     lost_value : int
         Sum of ``value`` over the chosen parcels (the second objective term).
     status : str
-        ``"OPTIMAL"`` (within ``relative_gap`` for the land value) or ``"FEASIBLE"``
-        (a time limit was reached first).
+        ``"OPTIMAL"`` (within ``relative_gap`` for the land value), ``"FEASIBLE"`` (a time
+        limit was reached first) or ``"DEGRADED"`` (CP-SAT found nothing in time: the
+        greedy choice of :func:`greedy_allocation`).
+    warning : str
+        Empty, or why the answer is degraded (for the run's summary).
     """
 
     chosen: np.ndarray
@@ -47,6 +50,34 @@ class LandAllocation:
     shortfall_m2: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     lost_value: int = 0
     status: str = "OPTIMAL"
+    warning: str = ""
+
+    @property
+    def degraded(self) -> bool:
+        """True when CP-SAT found no allocation in time and the greedy one was used."""
+        return self.status == "DEGRADED"
+
+
+def greedy_allocation(
+    areas: Sequence[int], zones: Sequence[str], values: Sequence[int], targets: Mapping[str, int]
+) -> np.ndarray:
+    """The fallback choice: per zone, parcels by least value per m² until the target is met.
+
+    Meets every target the eligible land can meet (it stops at the first parcel that
+    reaches the target), so its shortfall is the least possible; it may give up more
+    valuable land than the optimum.
+    """
+    chosen = np.zeros(len(areas), dtype=bool)
+    for z, t in targets.items():
+        members = [i for i in range(len(areas)) if zones[i] == z and areas[i] > 0]
+        members.sort(key=lambda i: (values[i] / areas[i], i))
+        got = 0
+        for i in members:
+            if got >= t:
+                break
+            chosen[i] = True
+            got += areas[i]
+    return chosen
 
 
 def allocate_social_housing(
@@ -93,12 +124,14 @@ def allocate_social_housing(
     LandAllocation
         The chosen parcels and each targeted zone's allocated area and shortfall.
 
+        When CP-SAT finds nothing within the time limit (a busy machine), the answer is
+        :func:`greedy_allocation`'s, with ``status == "DEGRADED"`` and a ``warning``;
+        when only the second stage finds nothing, the first stage's allocation is kept.
+
     Raises
     ------
     ValueError
         If the sequences differ in length or hold negative numbers.
-    RuntimeError
-        If CP-SAT returns no solution (it always has one: choose nothing).
     """
     n = len(area_m2)
     if not len(zone_id) == len(value) == n:
@@ -133,34 +166,45 @@ def allocate_social_housing(
     total_short = sum(shortfall.values())
     model.minimize(total_short)
     status = solver.solve(model)
+    warning = ""
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"CP-SAT found no allocation (status {solver.status_name(status)})")
-    best_short = round(solver.objective_value)
-    model.add(total_short <= best_short)
-    for var in x.values():
-        model.add_hint(var, solver.boolean_value(var))
-    # Stage 2: the least valuable land at that shortfall. A covering knapsack: proving
-    # the last m² optimal can take long, hence the relative gap (1e-4 ≈ 5 m² on 5 ha).
-    model.minimize(sum(values[i] * x[i] for i in x))
-    solver.parameters.relative_gap_limit = float(relative_gap)
-    status2 = solver.solve(model)
-    if status2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"CP-SAT found no allocation (status {solver.status_name(status2)})")
-    status = status2 if status == cp_model.OPTIMAL else status
-
-    chosen = np.zeros(n, dtype=bool)
-    for i, var in x.items():
-        chosen[i] = bool(solver.boolean_value(var))
+        chosen = greedy_allocation(areas, zones, values, targets)
+        status_name = "DEGRADED"
+        warning = (
+            f"social-housing land: CP-SAT found no allocation within {time_limit_s:g} s "
+            f"(status {solver.status_name(status)}); parcels chosen greedily by least value "
+            "per m² (targets met as far as the land allows, more valuable land may be used)"
+        )
+        logger.warning(warning)
+    else:
+        chosen = np.zeros(n, dtype=bool)
+        for i, var in x.items():
+            chosen[i] = bool(solver.boolean_value(var))
+        best_short = round(solver.objective_value)
+        model.add(total_short <= best_short)
+        for var in x.values():
+            model.add_hint(var, solver.boolean_value(var))
+        # Stage 2: the least valuable land at that shortfall. A covering knapsack: proving
+        # the last m² optimal can take long, hence the relative gap (1e-4 ≈ 5 m² on 5 ha).
+        model.minimize(sum(values[i] * x[i] for i in x))
+        solver.parameters.relative_gap_limit = float(relative_gap)
+        status2 = solver.solve(model)
+        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            for i, var in x.items():
+                chosen[i] = bool(solver.boolean_value(var))
+            status = status2 if status == cp_model.OPTIMAL else status
+        else:  # the first stage's allocation stands: same shortfall, land value unproven
+            status = cp_model.FEASIBLE
+        status_name = solver.status_name(status)
     allocated = {z: int(sum(areas[i] for i in x if zones[i] == z and chosen[i])) for z in targets}
     short = {z: max(0, targets[z] - allocated[z]) for z in targets}
     lost = int(sum(values[i] for i in range(n) if chosen[i]))
-    logger.debug(
-        "social-housing allocation: %s, shortfall %s m²", solver.status_name(status), short
-    )
+    logger.debug("social-housing allocation: %s, shortfall %s m²", status_name, short)
     return LandAllocation(
         chosen=chosen,
         allocated_m2=MappingProxyType(allocated),
         shortfall_m2=MappingProxyType(short),
         lost_value=lost,
-        status=solver.status_name(status),
+        status=status_name,
+        warning=warning,
     )

@@ -15,11 +15,12 @@ reduced-cost fixing as the LP's: a move with ``rc > UB − LB`` is in no better 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from models.build import ModelSpec, capacity_breakpoints
+from models.evaluate import evaluate_rows
 from models.relax import Relaxation
 from relocation.domain.problem import Problem
 
@@ -76,6 +77,15 @@ def solve_lagrangian(
     sup = opts["support_vnd"].to_numpy()[rows] / 1e9
     ny, ns = len(problem.years), len(problem.sites)
 
+    if len(rows) == 0:  # no move at all: the empty plan is the only one
+        ev = evaluate_rows(problem, np.zeros(0, dtype=np.int64), replace(spec, extra_le=()))
+        z = np.zeros(0)
+        if not ev.feasible:
+            return Relaxation("infeasible", float("nan"), z, z, rows, 0.0, source="lagrangian")
+        return Relaxation(
+            "optimal", float(ev.objective), z, z, rows, 0.0,
+            lp_value=float(ev.objective), source="lagrangian",
+        )
     mand_all = problem.firms["mandatory"].to_numpy() & problem.planned
     order = np.argsort(firm, kind="stable")
     f_sorted = firm[order]
@@ -83,13 +93,17 @@ def solve_lagrangian(
     firms_with = f_sorted[starts]
     if np.setdiff1d(np.flatnonzero(mand_all), firms_with).size:
         z = np.zeros(len(rows))
-        return Relaxation("infeasible", float("nan"), z, z, rows, 0.0)
+        return Relaxation("infeasible", float("nan"), z, z, rows, 0.0, source="lagrangian")
     mand = mand_all[firms_with]
-    # A window that needs every planned firm makes them all mandatory, by its year: a
-    # valid tightening that the count multipliers alone would find only slowly.
+    # A hard window that needs every planned firm makes them all mandatory, by its year:
+    # a valid tightening that the count multipliers alone would find only slowly. Not in
+    # soft mode: a shortfall may cover the window, so no firm is bound to move by it.
     n_need = len(firms_with)
     for q in sc.quota:
-        if q.min_count(problem.n_slated) - problem.n_moved_before >= n_need:
+        if (
+            not sc.rules.soft_quota
+            and q.min_count(problem.n_slated) - problem.n_moved_before >= n_need
+        ):
             mand = np.ones(len(firms_with), dtype=bool)
             c = np.where(t > q.by_year - y0, np.inf, c)
     sizes = np.diff(np.r_[starts, len(order)])
@@ -167,7 +181,10 @@ def solve_lagrangian(
         lval, chosen, rc, _ = evaluate()
         if not np.isfinite(lval):  # a firm that must move has no move left: no plan
             z = np.zeros(len(rows))
-            return Relaxation("infeasible", float("nan"), z, z, rows, time.monotonic() - t0, it)
+            return Relaxation(
+                "infeasible", float("nan"), z, z, rows, time.monotonic() - t0, it,
+                source="lagrangian",
+            )
         if lval > best + 1e-9 * abs(lval):
             best, best_state, stall = lval, (chosen, rc), 0
         else:
@@ -211,6 +228,16 @@ def solve_lagrangian(
     chosen, rc = best_state
     value = np.zeros(len(rows))
     value[chosen] = 1.0
+    # Any multipliers give a valid bound; lower it by a bound on its floating error.
+    bound = best * scale - 1e-12 * abs(best * scale) * max(1, len(rows)) ** 0.5 - 1e-3
     return Relaxation(
-        "optimal", best * scale, value, np.maximum(rc, 0.0) * scale, rows, time.monotonic() - t0, it
+        "optimal",
+        bound,
+        value,
+        np.maximum(rc, 0.0) * scale,
+        rows,
+        time.monotonic() - t0,
+        it,
+        lp_value=best * scale,
+        source="lagrangian",
     )

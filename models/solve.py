@@ -1,26 +1,32 @@
-"""Solve the relocation model: LP bound, greedy plan, reduced-cost fixing, then CP-SAT.
+"""Solve the relocation model: a sequence of small stages on one best plan and bound.
 
-1. The LP relaxation (HiGHS) gives a lower bound ``LB``, the reduced cost of every move
-   and a fractional plan.
-2. The greedy heuristic, guided by the fractional plan, builds a plan (objective ``UB``):
-   the first plan, usually within seconds, and CP-SAT's hint.
-3. Reduced-cost fixing: a move whose reduced cost exceeds ``UB − LB`` cannot belong to a
-   plan better than the greedy one, so it gets no variable. The kept model still holds
-   the greedy plan, so CP-SAT's bound on it is a bound on the whole problem.
-4. CP-SAT improves the plan and proves the gap. The reported bound is the better of the
-   LP bound and CP-SAT's.
+``STAGES`` is the pipeline's table of contents; each stage reads and improves a
+:class:`_Pass` (the best plan, its objective ``UB`` and the bound ``LB``) and leaves a
+frozen :class:`StageRecord`:
 
-Stopping rule: the time limit (wall clock, or CP-SAT's deterministic time when
-``deterministic_time_s`` is set) or the relative gap, whichever comes first.
+1. ``first-plan``: the greedy heuristic, repaired when it misses a move (no LP needed);
+2. ``feasibility``: only without a plan, CP-SAT's first solution on every move;
+3. ``relaxation``: the LP (HiGHS) or the Lagrangian gives a valid bound ``LB``, reduced
+   costs and a fractional plan;
+4. ``greedy-lp``: the greedy again, guided by the fractional plan;
+5. ``neighbourhood`` and ``lns``: CP-SAT on neighbourhoods (their bounds are not global);
+6. ``exact``: CP-SAT after reduced-cost fixing (a move whose reduced cost exceeds
+   ``UB − LB`` cannot be in a better plan); its bound is global.
+
+A candidate plan replaces the best one only when the model accepts it and it is better
+(:func:`models.evaluate.evaluate_rows`), so no stage makes the plan worse. Stopping rule:
+the time limit (wall clock, and CP-SAT's deterministic time when ``deterministic_time_s``
+is set) or the relative gap, whichever comes first; no stage may take the whole budget.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -29,10 +35,12 @@ import numpy as np
 import ortools
 from ortools.sat.python import cp_model
 
-from models.build import BuiltModel, ModelSpec, build_model, new_solver
+from models.build import BuildTimeout, BuiltModel, ModelSpec, build_model, new_solver
+from models.evaluate import evaluate_rows, shortfall_by_window
 from models.heuristic import greedy_plan
 from models.lagrange import solve_lagrangian
-from models.relax import solve_relaxation
+from models.relax import Relaxation, solve_relaxation
+from models.repair import repair_plan
 from relocation.domain.costs import option_coefficients
 from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS, Problem
 
@@ -67,6 +75,10 @@ class SolveParams:
     workers: int = 2
     seed: int = 0
     relative_gap: float = 0.001
+    #: Relaxation for the bound: ``auto`` (the LP up to ``LP_MAX_OPTIONS`` moves, else the
+    #: Lagrangian), ``lp`` (whole or by column generation, by size), ``full-lp``,
+    #: ``column-generation`` or ``lagrangian``. Tests force each path on small problems.
+    relaxation: str = "auto"
 
     def as_dict(self) -> dict[str, Any]:
         """Parameters as recorded in ``summary.json``."""
@@ -76,6 +88,7 @@ class SolveParams:
             "workers": self.workers,
             "seed": self.seed,
             "relative_gap": self.relative_gap,
+            "relaxation": self.relaxation,
             "ortools_version": ortools.__version__,
             "cp_sat": {
                 "num_workers": self.workers,
@@ -139,7 +152,11 @@ class SolveResult:
     parameters : mapping
         Solver parameters as used.
     stats : mapping
-        Model sizes, LP bound and time, greedy objective, stages.
+        Model sizes, LP bound and time, and ``stages``: each stage's name, time, status and
+        the objective and bound after it (:class:`StageRecord`).
+    bound_source : str or None
+        What proved ``best_bound``: ``lp``, ``column-generation``, ``lagrangian``,
+        ``cp-sat`` or ``cp-sat-whole`` (None without a bound).
     """
 
     status: Status
@@ -151,6 +168,7 @@ class SolveResult:
     progress: tuple[Mapping[str, Any], ...]
     parameters: Mapping[str, Any]
     stats: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    bound_source: str | None = None
 
 
 def gap_of(objective: float, bound: float) -> float:
@@ -160,66 +178,44 @@ def gap_of(objective: float, bound: float) -> float:
     return max(0.0, (objective - bound) / abs(objective))
 
 
-def rows_objective(problem: Problem, rows: np.ndarray, spec: ModelSpec) -> int:
-    """Objective of a set of option rows under ``spec`` (same rule as the CP-SAT model)."""
-    opts = problem.options
-    coef = opts["weighted_vnd"].to_numpy() if spec.coefficients is None else spec.coefficients
-    total = int(np.asarray(coef)[rows].sum())
-    w = int(round(spec.split_weight * problem.scenario.costs.supply_split_vnd))
-    if w:
-        firm = opts["firm"].to_numpy()[rows]
-        site = opts["site"].to_numpy()[rows]
-        where = dict(zip(firm.tolist(), site.tolist(), strict=True))
-        for members in problem.supply_groups().values():
-            used = {where[f] for f in members.tolist() if f in where}
-            if used:
-                total += w * (len(used) - 1)
-    sc = problem.scenario
-    if sc.rules.soft_quota:
-        year = opts["year"].to_numpy()[rows]
-        for q in sc.quota:
-            need = q.min_count(problem.n_slated) - problem.n_moved_before
-            total += (
-                max(0, need - int((year <= q.by_year).sum()))
-                * sc.rules.quota_shortfall_vnd_per_firm
-            )
-    return total
+@dataclass(frozen=True)
+class StageRecord:
+    """What one stage of the pipeline did.
 
+    Attributes
+    ----------
+    name : str
+        Stage name (``greedy``, ``lp``, ``greedy-lp``, ``neighbourhood``, ``lns``, ``exact``).
+    seconds : float
+        Wall time the stage took.
+    status : str
+        ``improved`` (a better plan or bound), ``no-gain``, ``cut-off`` (stopped by its time
+        share before it finished), ``skipped`` (not applicable), ``infeasible``, ``optimal``.
+    objective : int or None
+        Best objective after the stage (VND).
+    bound : float or None
+        Best valid bound after the stage (VND).
+    detail : mapping
+        Stage-specific figures (model sizes, CP-SAT status, neighbourhoods tried).
+    """
 
-def rows_feasible(problem: Problem, rows: np.ndarray, spec: ModelSpec) -> bool:
-    """Whether option rows form a plan that keeps every hard rule of the model."""
-    opts = problem.options
-    firm = opts["firm"].to_numpy()[rows]
-    site = opts["site"].to_numpy()[rows]
-    year = opts["year"].to_numpy()[rows]
-    area = opts["area_m2"].to_numpy()[rows]
-    if len(np.unique(firm)) != len(firm):
-        return False
-    mand = np.flatnonzero(problem.planned & problem.firms["mandatory"].to_numpy())
-    if not np.isin(mand, firm).all():
-        return False
-    sc = problem.scenario
-    n, before = problem.n_slated, problem.n_moved_before
-    for q in sc.quota:
-        c = before + int((year <= q.by_year).sum())
-        if c > q.max_count(n) or (not sc.rules.soft_quota and c < q.min_count(n)):
-            return False
-    for k, y in enumerate(problem.years):
-        used = np.bincount(site[year <= y], weights=area[year <= y], minlength=len(problem.sites))
-        if (used > problem.capacity_m2[:, k]).any():
-            return False
-        lim = sc.limits
-        if lim.max_moves_per_year is not None and (year == y).sum() > lim.max_moves_per_year:
-            return False
-        if lim.budget_vnd_per_year is not None:
-            spent = opts["support_vnd"].to_numpy()[rows][year == y].sum()
-            if spent > lim.budget_vnd_per_year:
-                return False
-    for coef, sw, rhs in spec.extra_le:
-        sub = ModelSpec(coefficients=coef, split_weight=sw)
-        if rows_objective(problem, rows, sub) > rhs:
-            return False
-    return True
+    name: str
+    seconds: float
+    status: str
+    objective: int | None
+    bound: float | None
+    detail: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as recorded in ``summary.json``."""
+        return {
+            "name": self.name,
+            "seconds": self.seconds,
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            **dict(self.detail),
+        }
 
 
 class _Tracker(cp_model.CpSolverSolutionCallback):
@@ -288,6 +284,18 @@ LNS_SHARE = 0.85
 FIRST_NEIGHBOURHOOD_SHARE = 0.15
 #: Options per firm (lowest reduced cost first) in the restricted CP-SAT neighbourhood.
 NEIGHBOURHOOD_PER_FIRM = 4
+#: Share of a pass's time for the relaxation (LP or Lagrangian).
+RELAXATION_SHARE = 0.5
+#: Seconds to build the CP-SAT model per variable (measured: 127,493 variables in 3.6 s on
+#: the 2-core development machine under load). A solve whose model cannot be built in the
+#: time left is not started, so that no stage overruns the limit by building.
+BUILD_S_PER_VARIABLE = 2.8e-5
+#: Share of a pass's time left for the Lagrangian when the LP was cut off.
+FALLBACK_SHARE = 0.4
+#: Shortest CP-SAT solve worth starting (s); a stage with less time left is skipped.
+MIN_SOLVE_S = 0.05
+#: Share of a pass's remaining time for the CP-SAT feasibility stage (no plan yet).
+FEASIBILITY_SHARE = 0.3
 #: Most variables the exact (reduced-cost-fixed) CP-SAT model may have.
 MAX_EXACT_VARIABLES = 400_000
 
@@ -303,27 +311,37 @@ def _lowest_per_firm(problem: Problem, rows: np.ndarray, score: np.ndarray, k: i
 
 
 def _cp_sat(
-    problem: Problem,
-    spec: ModelSpec,
+    st: _Pass,
     keep: np.ndarray | None,
     hint: np.ndarray | None,
-    run: _Run,
-    lb: float,
     seconds: float,
     det_share: float,
-    stats: dict[str, Any],
     exact: bool,
-) -> tuple[int, np.ndarray | None, int | None, float | None]:
-    """Solve CP-SAT on the ``keep`` rows; returns (cp status, rows, objective, bound)."""
+    first_only: bool = False,
+) -> tuple[int, np.ndarray | None, int | None, float | None, dict[str, Any]]:
+    """Solve CP-SAT on the ``keep`` rows.
+
+    Returns (cp status, rows, objective, bound, detail); rows, objective and bound are None
+    without a solution.
+    """
+    problem, spec, run = st.problem, st.spec, st.run
     params = run.params
-    sub = ModelSpec(
-        option_rows=keep,
-        coefficients=spec.coefficients,
-        split_weight=spec.split_weight,
-        extra_le=spec.extra_le,
-        fix=spec.fix,
-    )
-    bm = build_model(problem, sub)
+    end_s = run.elapsed() + seconds  # building the model counts against the stage's time
+    n_vars = len(problem.options) if keep is None else len(keep)
+    room = run.remaining() if params.deterministic_time_s is not None else seconds
+    if n_vars * BUILD_S_PER_VARIABLE + MIN_SOLVE_S > min(room, run.remaining()):
+        return cp_model.UNKNOWN, None, None, None, {"cp_status": "not started (no time)"}
+    sub = replace(spec, option_rows=keep)
+    try:
+        # Leave the solve a tenth of the time at least.
+        # In deterministic mode only the run's limit stops a build (the stage's wall-clock
+        # share would make the run depend on the machine's speed).
+        limit = params.time_limit_s
+        if params.deterministic_time_s is None:
+            limit = min(end_s, limit) - 0.1 * seconds
+        bm = build_model(problem, sub, deadline=run.t0 + limit - MIN_SOLVE_S)
+    except BuildTimeout as exc:
+        return cp_model.UNKNOWN, None, None, None, {"cp_status": f"not started ({exc})"}
     if hint is not None:
         _add_hint(problem, bm, hint)
     solver = new_solver()
@@ -332,84 +350,302 @@ def _cp_sat(
     p.random_seed = params.seed
     p.relative_gap_limit = params.relative_gap
     p.linearization_level = 2
+    p.stop_after_first_solution = first_only
+    # The wall clock bounds every solve, in deterministic mode too (the run's limit).
+    p.max_time_in_seconds = max(MIN_SOLVE_S, min(end_s - run.elapsed(), run.remaining()))
     if params.deterministic_time_s is not None:
         p.max_deterministic_time = params.deterministic_time_s * det_share
-        p.max_time_in_seconds = 10 * params.time_limit_s
-    else:
-        p.max_time_in_seconds = max(0.5, seconds)
-    tracker = _Tracker(run, lb if exact else -float("inf"), report=exact)
+        p.max_time_in_seconds = max(MIN_SOLVE_S, run.remaining())
+    tracker = _Tracker(run, st.lb if exact else -float("inf"), report=exact)
     run.token.attach(solver)
     try:
         code = solver.solve(bm.model, tracker)
     finally:
         run.token.attach(None)
-    stats["exact" if exact else "neighbourhood"] = {
-        "status": solver.status_name(code),
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    detail = {
+        "cp_status": solver.status_name(code),
         "variables": len(bm.x),
         "constraints": len(bm.model.proto.constraints),
-        "wall_time_s": round(solver.wall_time, 3),
         "deterministic_time": round(solver.deterministic_time, 3),
-        "objective": solver.objective_value
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        else None,
-        "bound": solver.best_objective_bound
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        else None,
     }
     run.check_stop()
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return code, None, None, None
+    if not found:
+        return code, None, None, None, detail
     chosen = solver.boolean_values(bm.x).to_numpy(dtype=bool)
     rows = np.array(sorted(bm.x.index[chosen]), dtype=np.int64)
-    return code, rows, int(round(solver.objective_value)), float(solver.best_objective_bound)
+    obj, bound = int(round(solver.objective_value)), float(solver.best_objective_bound)
+    return code, rows, obj, bound, detail
 
 
-def _site_neighbourhoods(
-    problem: Problem,
-    spec: ModelSpec,
-    run: _Run,
-    lb: float,
-    incumbent: np.ndarray,
-    end_s: float,
-    det_budget: float,
-    stats: dict[str, Any],
-) -> Iterator[np.ndarray]:
-    """Yield improving plans from CP-SAT runs on site neighbourhoods.
+class _Pass:
+    """One pass of the pipeline on one objective: the best plan and bound so far.
 
-    Neighbourhoods are drawn with the run's seed, so their sequence is reproducible.
+    Stages read the pass and hand their plans to :meth:`offer` and their bounds to
+    :meth:`raise_bound`; only a plan the model accepts (:func:`models.evaluate.evaluate_rows`)
+    and that beats the best one replaces it, so no stage can make the plan worse.
     """
+
+    def __init__(self, problem: Problem, spec: ModelSpec, run: _Run, time_share: float) -> None:
+        self.problem = problem
+        self.spec = spec
+        self.run = run
+        self.time_share = time_share
+        self.budget = run.remaining() * time_share
+        self.end_s = run.elapsed() + self.budget
+        self.rows: np.ndarray | None = None
+        self.ub: int | None = None
+        self.lb = -float("inf")
+        self.bound_source: str | None = None
+        self.rel: Relaxation | None = None
+        self.outcome: Status | None = None  # set by a stage that settles the pass
+        self.records: list[StageRecord] = []
+        self.hints: tuple[np.ndarray, ...] = ()  # plans of earlier passes
+        self.lns_end = self.end_s  # end of the neighbourhood search
+
+    def offer(self, rows: np.ndarray | None, source: str) -> bool:
+        """Take ``rows`` as the best plan when the model accepts them and they improve it."""
+        if rows is None:
+            return False
+        ev = evaluate_rows(self.problem, rows, self.spec)
+        if ev.feasible and (self.ub is None or ev.objective < self.ub):
+            self.rows, self.ub = rows, ev.objective
+            self.run.event(ev.objective, None, source)
+            return True
+        return False
+
+    def raise_bound(self, bound: float | None, source: str) -> bool:
+        """Raise the bound (a valid bound on the whole problem); True when it rose.
+
+        ``source`` names what proved it (``lp``, ``column-generation``, ``lagrangian``,
+        ``cp-sat``, ``cp-sat-whole``: a neighbourhood that was the whole problem).
+        """
+        if bound is None or bound <= self.lb:
+            return False
+        self.lb = bound
+        self.bound_source = source
+        return True
+
+    def done(self) -> bool:
+        """Whether the plan is proven within the relative gap."""
+        return (
+            self.ub is not None
+            and self.lb > -float("inf")
+            and gap_of(self.ub, self.lb) <= self.run.params.relative_gap
+        )
+
+    def left(self) -> float:
+        """Seconds left of the pass's time share."""
+        return self.end_s - self.run.elapsed()
+
+
+#: A stage: reads and improves the pass; returns (status, detail).
+Stage = Callable[[_Pass], tuple[str, dict[str, Any]]]
+
+
+def _gain(st: _Pass, before: tuple[int | None, float]) -> str:
+    return "improved" if (st.ub, st.lb) != before else "no-gain"
+
+
+def stage_fixed(st: _Pass) -> tuple[str, dict[str, Any]]:
+    """Fixed moves (tests, what-ifs): the exact model on every move decides alone."""
+    code, rows, obj, bound, detail = _cp_sat(st, None, None, st.left(), st.time_share, True)
+    if code == cp_model.INFEASIBLE:
+        st.outcome = Status.INFEASIBLE
+        return "infeasible", detail
+    if rows is None:
+        st.outcome = Status.UNKNOWN
+        return "cut-off", detail
+    assert obj is not None and bound is not None
+    st.rows, st.ub = rows, obj
+    optimal = code == cp_model.OPTIMAL
+    st.lb = float(obj) if optimal else bound
+    st.bound_source = "cp-sat"
+    st.outcome = Status.OPTIMAL if optimal else Status.FEASIBLE
+    return ("optimal" if optimal else "cut-off"), detail
+
+
+def first_plan(problem: Problem, spec: ModelSpec | None = None) -> np.ndarray | None:
+    """A plan without the LP: the greedy's, repaired when it misses a move.
+
+    Returns the chosen option rows, or None when neither keeps every rule of the model.
+    """
+    spec = spec or ModelSpec()
+    greedy = greedy_plan(problem)
+    if evaluate_rows(problem, greedy, spec).feasible:
+        return greedy
+    repaired = repair_plan(problem, greedy, spec.coefficients)
+    return repaired if evaluate_rows(problem, repaired, spec).feasible else None
+
+
+def stage_first_plan(st: _Pass) -> tuple[str, dict[str, Any]]:
+    """A first plan without the LP: earlier passes' plans, the greedy's, or its repair.
+
+    The greedy can leave a move missing (a mandatory firm, a window's minimum); the
+    repair (:func:`models.repair.repair_plan`) adds it by insertions and ejections.
+    """
+    for hint in st.hints:
+        st.offer(hint, "hint")
+    greedy = greedy_plan(st.problem)
+    feasible = evaluate_rows(st.problem, greedy, st.spec).feasible
+    detail: dict[str, Any] = {"greedy_feasible": feasible}
+    if feasible:
+        st.offer(greedy, "greedy")
+    else:
+        detail["repaired"] = st.offer(
+            repair_plan(st.problem, greedy, st.spec.coefficients), "repair"
+        )
+    return ("improved" if st.rows is not None else "no-gain"), detail
+
+
+def stage_feasibility(st: _Pass) -> tuple[str, dict[str, Any]]:
+    """No plan yet: CP-SAT on every move, stopped at its first plan (a share of the time)."""
+    if st.rows is not None:
+        return "skipped", {}
+    code, rows, _obj, _bound, detail = _cp_sat(
+        st, None, None, FEASIBILITY_SHARE * st.left(), FEASIBILITY_SHARE * st.time_share,
+        True, first_only=True,
+    )
+    if code == cp_model.INFEASIBLE:
+        st.outcome = Status.INFEASIBLE
+        return "infeasible", detail
+    st.offer(rows, "cp-sat-first")
+    return ("improved" if st.rows is not None else "cut-off"), detail
+
+
+def stage_relaxation(st: _Pass) -> tuple[str, dict[str, Any]]:
+    """LP relaxation (column generation) or, above ``LP_MAX_OPTIONS``, the Lagrangian."""
+    problem, params = st.problem, st.run.params
+    # At most half the pass's time (the whole run's left in deterministic mode, where a
+    # wall-clock cut would make the run depend on the machine): a starved LP costs
+    # quality only, the first plan is already there.
+    lp_limit = (
+        min(max(1.0, RELAXATION_SHARE * st.budget), st.run.remaining())
+        if params.deterministic_time_s is None
+        else st.run.remaining()
+    )
+    detail: dict[str, Any] = {}
+    kind = params.relaxation
+    if kind == "auto":
+        kind = "lp" if len(problem.options) <= LP_MAX_OPTIONS else "lagrangian"
+    if kind == "lagrangian":
+        rel = solve_lagrangian(
+            problem, st.spec, time_limit_s=min(lp_limit, 0.3 * st.budget), upper_bound=st.ub
+        )
+    else:
+        colgen = {"lp": None, "column-generation": True, "full-lp": False}[kind]
+        rel = solve_relaxation(
+            problem, st.spec, time_limit_s=lp_limit, hint_rows=st.rows, column_generation=colgen
+        )
+    detail.update(lp_status=rel.status, lp_rounds=rel.rounds)
+    if rel.status == "unknown" and params.deterministic_time_s is None and st.left() > 1.0:
+        # The LP was cut off (a busy machine): the Lagrangian, vectorised, still gives a
+        # valid bound and reduced costs in part of the time left.
+        rel = solve_lagrangian(
+            problem, st.spec, time_limit_s=FALLBACK_SHARE * st.left(), upper_bound=st.ub
+        )
+        detail["fallback"] = rel.source
+    detail["relaxation"] = rel.source
+    st.rel = rel
+    if rel.status == "infeasible":
+        st.outcome = Status.INFEASIBLE
+        return "infeasible", detail
+    if rel.status != "optimal":
+        return "cut-off", detail
+    detail["lp_bound"] = rel.bound
+    # The objective is integer (whole VND), so no plan lies below the bound rounded up;
+    # the relaxation's bound already allows for its floating error.
+    st.raise_bound(float(math.ceil(rel.bound)), rel.source)
+    st.run.event(st.ub, st.lb, "lp")
+    return "improved", detail
+
+
+def stage_guided_greedy(st: _Pass) -> tuple[str, dict[str, Any]]:
+    """The greedy again, guided by the fractional plan."""
+    if st.rel is None or st.rel.status != "optimal":
+        return "skipped", {}
+    before = (st.ub, st.lb)
+    guided = greedy_plan(st.problem, st.rel.value)
+    if evaluate_rows(st.problem, guided, st.spec).feasible:
+        st.offer(guided, "greedy-lp")
+    else:
+        st.offer(repair_plan(st.problem, guided, st.spec.coefficients), "repair-lp")
+    return _gain(st, before), {}
+
+
+def stage_reduced_neighbourhood(st: _Pass) -> tuple[str, dict[str, Any]]:
+    """CP-SAT on the few best moves of each firm by reduced cost, the LP's and the plan's.
+
+    Its bound covers the neighbourhood only and is not reported.
+    """
+    rel = st.rel
+    if rel is None or rel.status != "optimal":
+        return "skipped", {}
+    before = (st.ub, st.lb)
+    near = _lowest_per_firm(st.problem, rel.rows, rel.reduced_cost, NEIGHBOURHOOD_PER_FIRM)
+    near = np.union1d(near, rel.rows[rel.value > 1e-6])
+    if st.rows is not None:
+        near = np.union1d(near, st.rows)
+    budget = LNS_SHARE * st.left()
+    first = min(budget, max(2.0, FIRST_NEIGHBOURHOOD_SHARE * budget))
+    _code, rows, _obj, _bound, detail = _cp_sat(
+        st, near, st.rows, first, 0.2 * st.time_share, False
+    )
+    st.lns_end = st.run.elapsed() + budget - first
+    st.offer(rows, "cp-sat")
+    return _gain(st, before), detail
+
+
+def stage_site_lns(st: _Pass) -> tuple[str, dict[str, Any]]:
+    """CP-SAT on site neighbourhoods: the firms of a few sites move freely among them.
+
+    Every other firm keeps its move. Neighbourhoods are drawn with the run's seed, so
+    their sequence is reproducible. When a neighbourhood is the whole problem and CP-SAT
+    proves it optimal, the plan is optimal.
+    """
+    if st.rel is None or st.rel.status != "optimal" or st.rows is None:
+        return "skipped", {}
+    before = (st.ub, st.lb)
+    problem, spec, run = st.problem, st.spec, st.run
     params = run.params
+    det_budget = 0.3 * st.time_share * (params.deterministic_time_s or 0.0)
     opts = problem.options
     firm = opts["firm"].to_numpy()
     site = opts["site"].to_numpy()
     n_sites = len(problem.sites)
     rng = np.random.default_rng(params.seed)
     k = min(n_sites, 3)
-    best = incumbent
-    best_obj = rows_objective(problem, best, spec)
     planned_firms = np.flatnonzero(problem.planned)
     tries = improved = 0
     det_used = 0.0
-    while True:
+    proved = False
+    while not st.done():
         if params.deterministic_time_s is not None:
             if det_used >= det_budget:
                 break
-        elif end_s - run.elapsed() < 0.5:
+        elif st.lns_end - run.elapsed() < 0.5:
             break
         run.check_stop()
+        best = st.rows
+        assert best is not None
         chosen = rng.choice(n_sites, size=k, replace=False)
         at = np.isin(site[best], chosen)
         moved = firm[best]
         free = np.union1d(moved[at], np.setdiff1d(planned_firms, moved))
         rows = np.flatnonzero(np.isin(firm, free) & np.isin(site, chosen))
         rows = np.union1d(rows, best[~at])
-        sub = ModelSpec(
-            option_rows=rows,
-            coefficients=spec.coefficients,
-            split_weight=spec.split_weight,
-            extra_le=spec.extra_le,
-        )
-        bm = build_model(problem, sub)
+        try:
+            bm = build_model(
+                problem,
+                replace(spec, option_rows=rows, fix={}),
+                deadline=run.t0 - MIN_SOLVE_S + (
+                    params.time_limit_s
+                    if params.deterministic_time_s is not None
+                    else min(st.lns_end, params.time_limit_s)
+                ),
+            )
+        except BuildTimeout:
+            break
         _add_hint(problem, bm, best)
         solver = new_solver()
         p = solver.parameters
@@ -418,7 +654,8 @@ def _site_neighbourhoods(
         if params.deterministic_time_s is not None:
             p.max_deterministic_time = max(0.05, min(0.3, det_budget - det_used))
         else:
-            p.max_time_in_seconds = max(0.2, min(0.5, end_s - run.elapsed()))
+            p.max_time_in_seconds = max(MIN_SOLVE_S, min(0.5, st.lns_end - run.elapsed()))
+        p.max_time_in_seconds = min(p.max_time_in_seconds, max(MIN_SOLVE_S, run.remaining()))
         run.token.attach(solver)
         try:
             code = solver.solve(bm.model)
@@ -427,166 +664,146 @@ def _site_neighbourhoods(
         det_used += solver.deterministic_time
         tries += 1
         whole = k == n_sites and len(free) == len(planned_firms)
-        if whole and code == cp_model.OPTIMAL:
-            # The neighbourhood was the whole problem (the lexicographic cost cap included):
-            # its optimum is the optimum.
+        found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        cand = None
+        if found:
             chosen_x = solver.boolean_values(bm.x).to_numpy(dtype=bool)
             cand = np.array(sorted(bm.x.index[chosen_x]), dtype=np.int64)
-            stats["lns"] = {"neighbourhoods": tries, "improved": improved, "proved": True}
-            if rows_objective(problem, cand, spec) < best_obj:
-                yield cand
-            return
+        if whole and code == cp_model.OPTIMAL:
+            # The neighbourhood was the whole problem (the lexicographic cost cap included,
+            # shortfall penalty and all): its optimum is the optimum.
+            improved += st.offer(cand, "cp-sat-lns")
+            proved = True
+            if st.ub is not None:
+                st.raise_bound(float(st.ub), "cp-sat-whole")
+            break
         if code == cp_model.OPTIMAL and k < n_sites:
             k += 1  # solved whole: try a larger neighbourhood
         elif code != cp_model.OPTIMAL and k > 2:
             k -= 1
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            obj = int(round(solver.objective_value))
-            if obj < best_obj:
-                chosen_x = solver.boolean_values(bm.x).to_numpy(dtype=bool)
-                cand = np.array(sorted(bm.x.index[chosen_x]), dtype=np.int64)
-                if rows_feasible(problem, cand, spec):
-                    best, best_obj = cand, obj
-                    improved += 1
-                    stats["lns"] = {"neighbourhoods": tries, "improved": improved}
-                    yield best
-    stats["lns"] = {"neighbourhoods": tries, "improved": improved}
+        if found and int(round(solver.objective_value)) < (st.ub or 0):
+            improved += st.offer(cand, "cp-sat-lns")
+    detail = {"neighbourhoods": tries, "improved": improved, "proved": proved}
+    return _gain(st, before), detail
 
 
-def _solve_stage(
+def stage_exact(st: _Pass) -> tuple[str, dict[str, Any]]:
+    """Exact CP-SAT after reduced-cost fixing against the best plan: its bound is global.
+
+    A move whose reduced cost exceeds ``UB − LB`` cannot be in a plan better than the
+    best one, so it gets no variable; the kept model still holds the best plan. Without
+    a plan, the exact model on every move decides.
+    """
+    before = (st.ub, st.lb)
+    rel = st.rel
+    n_all = len(st.problem.options)
+    if st.rows is None or st.ub is None:
+        code, rows, obj, bound, detail = _cp_sat(
+            st, None, None, st.left(), st.time_share, True
+        )
+        if code == cp_model.INFEASIBLE:
+            st.outcome = Status.INFEASIBLE
+            return "infeasible", detail
+        st.offer(rows, "cp-sat")
+        if code == cp_model.OPTIMAL and st.ub is not None:
+            st.raise_bound(float(st.ub), "cp-sat")
+        else:
+            st.raise_bound(bound, "cp-sat")
+        return _gain(st, before), detail
+    keep = None
+    if rel is not None and rel.status == "optimal":
+        slack = (st.ub - st.lb) + 1e-6 * abs(st.ub) + 1000.0
+        keep = np.union1d(rel.rows[rel.reduced_cost <= slack], st.rows)
+    n_keep = n_all if keep is None else len(keep)
+    secs = st.left()
+    if n_keep > MAX_EXACT_VARIABLES or secs <= 0.5:
+        return "skipped", {"options_kept": int(n_keep)}
+    ub = st.ub
+    code, rows, obj, bound, detail = _cp_sat(st, keep, st.rows, secs, 0.5 * st.time_share, True)
+    detail["options_kept"] = int(n_keep)
+    st.offer(rows, "cp-sat")
+    if code == cp_model.OPTIMAL and obj is not None and obj <= ub:
+        # Optimal on the kept moves is optimal overall: dropped ones cannot beat UB.
+        st.raise_bound(float(st.ub), "cp-sat")
+    else:
+        st.raise_bound(bound, "cp-sat")
+    return _gain(st, before), detail
+
+
+#: The pipeline, in order (fixed moves take ``stage_fixed`` alone).
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("first-plan", stage_first_plan),
+    ("feasibility", stage_feasibility),
+    ("relaxation", stage_relaxation),
+    ("greedy-lp", stage_guided_greedy),
+    ("neighbourhood", stage_reduced_neighbourhood),
+    ("lns", stage_site_lns),
+    ("exact", stage_exact),
+)
+
+#: The stages that need no CP-SAT: a quick plan guided by the LP.
+QUICK_STAGES: tuple[tuple[str, Stage], ...] = STAGES[:4]
+
+
+def _run_pass(
     problem: Problem,
     spec: ModelSpec,
     run: _Run,
     time_share: float,
-    hint: np.ndarray | None,
-    stats: dict[str, Any],
-) -> tuple[Status, np.ndarray, int | None, float | None]:
-    params = run.params
-    stage_budget = run.remaining() * time_share
-    stage_end = run.elapsed() + stage_budget
-    n_all = len(problem.options)
-    stats["options"] = n_all
-    lb = -float("inf")
-    best_rows: np.ndarray | None = None
-    ub: int | None = None
-
-    def consider(rows: np.ndarray | None, source: str) -> None:
-        nonlocal best_rows, ub
-        if rows is not None and rows_feasible(problem, rows, spec):
-            val = rows_objective(problem, rows, spec)
-            if ub is None or val < ub:
-                best_rows, ub = rows, val
-                run.event(val, None, source)
-
-    def done() -> bool:
-        return ub is not None and lb > -float("inf") and gap_of(ub, lb) <= params.relative_gap
-
-    if spec.fix:  # fixed moves (tests, what-ifs) go straight to the exact model
-        code, rows, obj, bound = _cp_sat(
-            problem, spec, None, None, run, lb, stage_end - run.elapsed(), time_share, stats, True
-        )
-        if code == cp_model.INFEASIBLE:
-            return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
-        if rows is None:
-            return Status.UNKNOWN, np.zeros(0, dtype=np.int64), None, None
-        assert obj is not None and bound is not None
-        st = Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE
-        return st, rows, obj, (float(obj) if st == Status.OPTIMAL else bound)
-
-    # 0. A first plan in a second: the greedy alone (or the previous stage's plan).
-    consider(hint, "hint")
-    consider(greedy_plan(problem), "greedy")
-    run.check_stop()
-
-    # 1. LP relaxation (column generation): bound, reduced costs, fractional plan.
-    lp_limit = max(1.0, 0.5 * stage_budget) if params.deterministic_time_s is None else 3600.0
-    if len(problem.options) <= LP_MAX_OPTIONS:
-        rel = solve_relaxation(problem, spec, time_limit_s=lp_limit, threads=1, hint_rows=best_rows)
-    else:
-        rel = solve_lagrangian(
-            problem, spec, time_limit_s=min(lp_limit, 0.3 * stage_budget), upper_bound=ub
-        )
-        stats["relaxation"] = "lagrangian"
-    stats.update(lp_status=rel.status, lp_seconds=round(rel.seconds, 3), lp_rounds=rel.rounds)
-    run.check_stop()
-    if rel.status == "infeasible":
-        stats["infeasible_by"] = "lp"
-        return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
-    if rel.status == "optimal":
-        lb = rel.bound - 1e-7 * abs(rel.bound) - 1.0
-        stats["lp_bound"] = rel.bound
-        run.event(ub, lb, "lp")
-        # 2. The greedy again, guided by the fractional plan.
-        consider(greedy_plan(problem, rel.value), "greedy-lp")
-    stats["greedy_objective"] = ub
-    run.check_stop()
-
-    # 3. CP-SAT on neighbourhoods (large-neighbourhood search): first the few best moves
-    #    of each firm by reduced cost with the LP's and the plan's; then, in turn, the
-    #    firms of a few sites, free to move among those sites in any year while every
-    #    other firm keeps its move. Improves the plan; these bounds are not global.
-    if not done() and rel.status == "optimal":
-        near = _lowest_per_firm(problem, rel.rows, rel.reduced_cost, NEIGHBOURHOOD_PER_FIRM)
-        near = np.union1d(near, rel.rows[rel.value > 1e-6])
-        if best_rows is not None:
-            near = np.union1d(near, best_rows)
-        budget = LNS_SHARE * (stage_end - run.elapsed())
-        first = min(budget, max(2.0, FIRST_NEIGHBOURHOOD_SHARE * budget))
-        code, rows, obj, _ = _cp_sat(
-            problem, spec, near, best_rows, run, lb, first, 0.2 * time_share, stats, False
-        )
-        consider(rows, "cp-sat")
-        if best_rows is not None and not done():
-            lns_end = run.elapsed() + budget - first
-            det_budget = 0.3 * time_share * (params.deterministic_time_s or 0.0)
-            for rows in _site_neighbourhoods(
-                problem, spec, run, lb, best_rows, lns_end, det_budget, stats
-            ):
-                consider(rows, "cp-sat-lns")
-                if done():
-                    break
-            if stats.get("lns", {}).get("proved") and ub is not None:
-                lb = max(lb, float(ub))
-
-    # 4. Exact CP-SAT after reduced-cost fixing against the best plan: its bound is global.
-    if not done() and best_rows is not None and ub is not None:
-        keep = None
-        if rel.status == "optimal":
-            slack = (ub - lb) + 1e-6 * abs(ub) + 1000.0
-            keep = np.union1d(rel.rows[rel.reduced_cost <= slack], best_rows)
-        n_keep = n_all if keep is None else len(keep)
-        stats["options_kept"] = int(n_keep)
-        secs = stage_end - run.elapsed()
-        if n_keep <= MAX_EXACT_VARIABLES and secs > 0.5:
-            code, rows, obj, bound = _cp_sat(
-                problem, spec, keep, best_rows, run, lb, secs, 0.5 * time_share, stats, True
+    hints: tuple[np.ndarray, ...] = (),
+    stages: tuple[tuple[str, Stage], ...] = STAGES,
+) -> _Pass:
+    """Run the stages in order until one settles the pass or the gap is proven."""
+    st = _Pass(problem, spec, run, time_share)
+    st.hints = hints
+    stages = (("fixed", stage_fixed),) if spec.fix else stages
+    for name, stage in stages:
+        if st.outcome is not None or st.done():
+            break
+        if run.remaining() < MIN_SOLVE_S:
+            st.records.append(StageRecord(name, 0.0, "cut-off", st.ub, _bound_or_none(st.lb)))
+            break
+        t0 = run.elapsed()
+        status, detail = stage(st)
+        st.records.append(
+            StageRecord(
+                name=name,
+                seconds=round(run.elapsed() - t0, 3),
+                status=status,
+                objective=st.ub,
+                bound=_bound_or_none(st.lb),
+                detail=MappingProxyType(detail),
             )
-            consider(rows, "cp-sat")
-            if code == cp_model.OPTIMAL and obj is not None and ub is not None and obj <= ub:
-                # Optimal on the kept moves is optimal overall: dropped ones cannot beat UB.
-                lb = max(lb, float(ub))
-            elif bound is not None:
-                lb = max(lb, bound)
-    elif not done() and best_rows is None:
-        # No plan yet: the exact model on every move decides.
-        code, rows, obj, bound = _cp_sat(
-            problem, spec, None, None, run, lb, stage_end - run.elapsed(), time_share, stats, True
         )
-        if code == cp_model.INFEASIBLE:
-            stats["infeasible_by"] = "cp-sat"
-            return Status.INFEASIBLE, np.zeros(0, dtype=np.int64), None, None
-        consider(rows, "cp-sat")
-        if code == cp_model.OPTIMAL and ub is not None:
-            lb = max(lb, float(ub))
-        elif bound is not None:
-            lb = max(lb, bound)
+        run.check_stop()
+    if st.outcome is None:
+        if st.rows is None:
+            st.outcome = Status.UNKNOWN
+        else:
+            bound = st.lb if st.lb > -float("inf") else None
+            run.event(st.ub, bound, "final")
+            proven = bound is not None and st.ub is not None and gap_of(st.ub, bound) <= 0
+            st.outcome = Status.OPTIMAL if proven else Status.FEASIBLE
+    return st
 
-    bound_out = lb if lb > -float("inf") else None
-    if best_rows is None or ub is None:
-        return Status.UNKNOWN, np.zeros(0, dtype=np.int64), None, bound_out
-    run.event(ub, bound_out, "final")
-    st = Status.OPTIMAL if bound_out is not None and gap_of(ub, bound_out) <= 0 else Status.FEASIBLE
-    return st, best_rows, ub, bound_out
+
+def _bound_or_none(bound: float) -> float | None:
+    return bound if bound > -float("inf") else None
+
+
+def _pass_stats(st: _Pass) -> dict[str, Any]:
+    """Statistics of a pass, as recorded in ``summary.json``."""
+    out: dict[str, Any] = {
+        "options": len(st.problem.options),
+        "bound_source": st.bound_source,
+        "stages": [r.as_dict() for r in st.records],
+    }
+    if st.rel is not None:
+        out["lp_status"] = st.rel.status
+        out["lp_seconds"] = round(st.rel.seconds, 3)
+        if st.rel.status == "optimal":
+            out["lp_bound"] = st.rel.bound
+    return out
 
 
 def _add_hint(problem: Problem, bm: BuiltModel, rows: np.ndarray) -> None:
@@ -597,19 +814,15 @@ def _add_hint(problem: Problem, bm: BuiltModel, rows: np.ndarray) -> None:
     opts = problem.options
     firm = opts["firm"].to_numpy()[rows]
     site = opts["site"].to_numpy()[rows]
-    year = opts["year"].to_numpy()[rows]
     where = dict(zip(firm.tolist(), site.tolist(), strict=True))
     groups = problem.supply_groups()
     for g, m in bm.group_m.items():
         bm.model.add_hint(m, int(any(f in where for f in groups[g].tolist())))
     for (g, s), u in bm.group_u.items():
         bm.model.add_hint(u, int(any(where.get(f) == s for f in groups[g].tolist())))
-    for y, short in bm.shortfall.items():
-        need = 0
-        for q in problem.scenario.quota:
-            if q.by_year == y:
-                need = q.min_count(problem.n_slated) - problem.n_moved_before
-        bm.model.add_hint(short, max(0, need - int((year <= y).sum())))
+    short = shortfall_by_window(problem, opts["year"].to_numpy()[rows])
+    for y, var in bm.shortfall.items():
+        bm.model.add_hint(var, short.get(y, 0))
 
 
 def solve(
@@ -635,6 +848,7 @@ def solve(
     Returns
     -------
     SolveResult
+        ``stats["stages"]`` lists each stage's :class:`StageRecord` (as dicts).
     """
     params = params or SolveParams()
     run = _Run(params, on_progress, token)
@@ -649,25 +863,36 @@ def solve(
             problem.pair_terms, problem.options, problem.scenario, DISRUPTION_TERMS
         )
         s1 = ModelSpec(coefficients=cost, split_weight=0.0, fix=base.fix)
-        stats["stage1"] = {}
-        st, rows, obj, bound = _solve_stage(problem, s1, run, 0.5, None, stats["stage1"])
-        if st in (Status.OPTIMAL, Status.FEASIBLE) and obj is not None:
-            cap = int(np.floor(obj * (1.0 + w.cost_tolerance)))
+        st = _run_pass(problem, s1, run, 0.5)
+        stats["stage1"] = _pass_stats(st)
+        if st.outcome in (Status.OPTIMAL, Status.FEASIBLE) and st.ub is not None:
+            # The weighted plan, quickly: when it lies within the cost cap, the second
+            # stage starts from it too and so never ends above its disruption.
+            run.best_bound = -float("inf")
+            wp = _run_pass(problem, replace(base, option_rows=None), run, 0.3, (), QUICK_STAGES)
+            stats["weighted_start"] = _pass_stats(wp)
+            cap = int(np.floor(st.ub * (1.0 + w.cost_tolerance)))
             s2 = ModelSpec(
                 coefficients=dis,
                 split_weight=w.supply_split,
                 extra_le=((cost, 0.0, cap),),
                 fix=base.fix,
             )
-            stats["stage1"]["objective"] = obj
-            stats["stage2"] = {"cost_cap": cap}
+            stats["stage1"]["objective"] = st.ub
             run.best_bound = -float("inf")
-            st, rows, obj, bound = _solve_stage(problem, s2, run, 1.0, rows, stats["stage2"])
+            hints = tuple(p.rows for p in (st, wp) if p.rows is not None)
+            st = _run_pass(problem, s2, run, 1.0, hints)
+            stats["stage2"] = {"cost_cap": cap, **_pass_stats(st)}
     else:
-        st, rows, obj, bound = _solve_stage(problem, base, run, 1.0, None, stats)
+        st = _run_pass(problem, base, run, 1.0)
+        stats.update(_pass_stats(st))
+    plan_found = st.outcome in (Status.OPTIMAL, Status.FEASIBLE)
+    rows = st.rows if plan_found and st.rows is not None else np.zeros(0, dtype=np.int64)
+    obj = st.ub if plan_found else None
+    bound = st.lb if st.lb > -float("inf") and st.outcome != Status.INFEASIBLE else None
     gap = None if obj is None or bound is None else gap_of(obj, bound)
     return SolveResult(
-        status=st,
+        status=st.outcome or Status.UNKNOWN,
         rows=rows,
         objective=obj,
         best_bound=bound,
@@ -676,4 +901,5 @@ def solve(
         progress=tuple(run.events),
         parameters=MappingProxyType(params.as_dict()),
         stats=MappingProxyType(stats),
+        bound_source=st.bound_source if bound is not None else None,
     )

@@ -75,3 +75,24 @@ def test_bad_lengths_and_signs_are_rejected():
         allocate_social_housing([1, 2], ["A"], [1, 2], {"A": 1})
     with pytest.raises(ValueError, match="non-negative"):
         allocate_social_housing([-1], ["A"], [1], {"A": 1})
+
+
+@pytest.mark.parametrize("limit", [0.0, 1e-6])
+def test_timeout_gives_the_documented_greedy_allocation_not_an_error(limit):
+    # Zone A needs 1.0 ha: the greedy takes the plain parcels (1/m²) before the TOD core.
+    areas = [10_000, 6_000, 5_000, 4_000]
+    values = [40_000, 6_000, 5_000, 4_000]
+    zones = ["A", "A", "A", "B"]
+    res = allocate_social_housing(areas, zones, values, {"A": 10_000, "B": 8_000},
+                                  time_limit_s=limit)
+    assert res.degraded and res.status == "DEGRADED"
+    assert "no allocation within" in res.warning
+    # Least value per m² first: in A the two plain parcels (1/m², 11 000 m²); B takes all.
+    assert list(res.chosen) == [False, True, True, True]
+    assert res.shortfall_m2 == {"A": 0, "B": 4_000}
+    assert res.lost_value == 15_000
+
+
+def test_a_solved_allocation_is_not_degraded():
+    res = allocate_social_housing([5_000], ["A"], [5_000], {"A": 5_000})
+    assert not res.degraded and res.warning == ""
