@@ -12,7 +12,7 @@ import numpy as np
 from factories import make_problem
 from hypothesis import strategies as st
 
-from relocation.domain.check import check_moves
+from relocation.domain.check import RuleChecker, check_input_from_problem
 
 SECTORS = ("wood_furniture", "garment_footwear")
 
@@ -71,6 +71,7 @@ def problems(draw: st.DrawFn):
 
 def brute_force(problem) -> int | None:
     """Least objective over every assignment (None when no assignment keeps the rules)."""
+    checker = RuleChecker(check_input_from_problem(problem))
     planned = np.flatnonzero(problem.planned)
     choices = [None] + [(s, y) for s in range(len(problem.sites)) for y in problem.years]
     best = None
@@ -79,7 +80,7 @@ def brute_force(problem) -> int | None:
         firm = np.array([f for f, _ in moves], dtype=np.int64)
         site = np.array([c[0] for _, c in moves], dtype=np.int64)
         year = np.array([c[1] for _, c in moves], dtype=np.int64)
-        res = check_moves(problem, firm, site, year)
+        res = checker.check_positions(firm, site, year)
         if res.ok and (best is None or res.objective < best):
             best = res.objective
     return best
