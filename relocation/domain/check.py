@@ -76,9 +76,12 @@ def check_moves(
         v.append(f"firm {fid[f]} → {sid[s]} in {y} is not allowed: {why}")
 
     moved = set(firm.tolist())
-    for f in np.flatnonzero(problem.planned & firms["mandatory"].to_numpy()):
+    for f in np.flatnonzero(problem.must_move):
         if f not in moved:
-            v.append(f"mandatory firm {fid[f]} does not move by {firms.at[f, 'deadline_year']}")
+            if firms.at[f, "mandatory"]:
+                v.append(f"mandatory firm {fid[f]} does not move by {firms.at[f, 'deadline_year']}")
+            else:
+                v.append(f"locked firm {fid[f]} does not move")
 
     n, before = problem.n_slated, problem.n_moved_before
     if not sc.rules.soft_quota:
