@@ -30,10 +30,10 @@ Everything in this module is a plain rule table: ``relocation.domain.assemble`` 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class FirmStatus(str, Enum):
+class FirmStatus(StrEnum):
     """Where a firm on the programme's list stands."""
 
     SLATED = "slated"
