@@ -617,6 +617,7 @@ def solve(
     on_progress: Callable[[Mapping[str, Any]], None] | None = None,
     token: StopToken | None = None,
     spec: ModelSpec | None = None,
+    hint_rows: np.ndarray | None = None,
 ) -> SolveResult:
     """Solve ``problem`` and return a frozen :class:`SolveResult`.
 
@@ -630,6 +631,9 @@ def solve(
         Lets a signal handler stop the solve; a stopped solve raises :class:`Interrupted`.
     spec : ModelSpec, optional
         Model variant (tests fix moves with it).
+    hint_rows : numpy.ndarray, optional
+        Option rows of a known plan (the replan's baseline): the first incumbent when it
+        keeps every rule, ignored otherwise.
 
     Returns
     -------
@@ -663,7 +667,7 @@ def solve(
             run.best_bound = -float("inf")
             st, rows, obj, bound = _solve_stage(problem, s2, run, 1.0, rows, stats["stage2"])
     else:
-        st, rows, obj, bound = _solve_stage(problem, base, run, 1.0, None, stats)
+        st, rows, obj, bound = _solve_stage(problem, base, run, 1.0, hint_rows, stats)
     gap = None if obj is None or bound is None else gap_of(obj, bound)
     return SolveResult(
         status=st,
