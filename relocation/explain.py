@@ -151,7 +151,8 @@ class Explainer:
             a0, c0 = int(opts["area_m2"].iat[r0]), int(opts["weighted_vnd"].iat[r0])
             sup0 = int(opts["support_vnd"].iat[r0])
         keep = rows != r0
-        s, y, a, coef, sup = s[keep], y[keep], a[keep], coef[keep], sub["support_vnd"].to_numpy()[keep]
+        sup = sub["support_vnd"].to_numpy()[keep]
+        s, y, a, coef = s[keep], y[keep], a[keep], coef[keep]
         off = y - self.start
         blocked = np.full(len(s), "", dtype=object)
         # Land: the site's slack in every year from the move on (own land freed at s0).
