@@ -38,10 +38,9 @@ from geodata.tables import (
     decode_text,
     discover_tables,
     read_table,
-    short,
     toml_error_position,
 )
-from relocation.domain.errors import InputError, InputIssue, RelocationError
+from relocation.domain.errors import InputError, InputIssue, RelocationError, validation_issues
 from relocation.domain.scenario import Scenario
 
 logger = logging.getLogger(__name__)
@@ -156,7 +155,6 @@ def hash_inputs(root: Path, files: Iterable[Path] | None = None) -> dict[str, st
     return dict(sorted(hashes.items()))
 
 
-_QUOTA_IN_MESSAGE = re.compile(r"quota\[(\d+)\]\.by_year")
 
 
 def read_scenario(path: Path, log: IssueLog) -> Scenario | None:
@@ -196,23 +194,8 @@ def read_scenario(path: Path, log: IssueLog) -> Scenario | None:
     try:
         return Scenario.model_validate(data)
     except pydantic.ValidationError as exc:
-        for err in exc.errors():
-            _scenario_issue(log, label, err)
+        log.issues.extend(validation_issues(exc, Scenario, label))
         return None
-
-
-def _scenario_issue(log: IssueLog, label: str, err: Any) -> None:
-    loc = ".".join(str(p) for p in err["loc"])
-    message = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        message = "unknown key (see relocation/domain/scenario.py for every key)"
-    if not loc:
-        # Whole-scenario checks name the quota window in their message only.
-        match = _QUOTA_IN_MESSAGE.search(message)
-        loc = f"quota.{match.group(1)}.by_year" if match else ""
-    value = err.get("input")
-    shown = None if isinstance(value, dict | list | tuple) else short(value)
-    log.error(label, message, column=loc or None, value=shown)
 
 
 def _read_crs(log: IssueLog, scenario: Scenario, key: str) -> CRS | None:

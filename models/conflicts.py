@@ -8,17 +8,21 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from models.build import ModelSpec, build_model, new_solver
-from models.solve import SolveParams, Status, solve
+from models.solve import Interrupted, SolveParams, Status, StopToken, solve
 from relocation.domain.problem import Problem
 
 
 def conflicting_rules(
-    problem: Problem, time_limit_s: float = 30.0, workers: int = 1
+    problem: Problem,
+    time_limit_s: float = 30.0,
+    workers: int = 1,
+    token: StopToken | None = None,
 ) -> list[str] | None:
     """Rule keys that cannot all hold together (a core), or None when none was found in time.
 
     Every rule of the model is guarded by a named assumption literal; CP-SAT reports a
-    subset of the assumptions that is infeasible by itself.
+    subset of the assumptions that is infeasible by itself. ``token`` stops the search
+    (raising :class:`~models.solve.Interrupted`).
     """
     bm = build_model(problem, ModelSpec(assumptions=True))
     names = list(bm.rules)
@@ -28,7 +32,17 @@ def conflicting_rules(
     solver = new_solver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers
-    code = solver.solve(bm.model)
+    if token is not None:
+        if token.requested:
+            raise Interrupted(token.requested)
+        token.attach(solver)
+    try:
+        code = solver.solve(bm.model)
+    finally:
+        if token is not None:
+            token.attach(None)
+    if token is not None and token.requested:
+        raise Interrupted(token.requested)
     if code != cp_model.INFEASIBLE:
         return None
     core = solver.sufficient_assumptions_for_infeasibility()
@@ -36,12 +50,15 @@ def conflicting_rules(
     return sorted(index[i] for i in core if i in index)
 
 
-def best_share(problem: Problem, by_year: int, params: SolveParams) -> float | None:
+def best_share(
+    problem: Problem, by_year: int, params: SolveParams, token: StopToken | None = None
+) -> float | None:
     """Highest share of slated firms that can have moved by ``by_year`` under every other rule.
 
     The minimum of the window ending in ``by_year`` is dropped (its ceiling and the other
     windows kept) and the number of moves by ``by_year`` is maximised. Returns None when
-    even that has no plan.
+    even that has no plan. ``token`` stops the solve (raising
+    :class:`~models.solve.Interrupted`).
     """
     sc = problem.scenario
     quota = tuple(
@@ -60,6 +77,7 @@ def best_share(problem: Problem, by_year: int, params: SolveParams) -> float | N
         relaxed,
         replace(params, relative_gap=gap),
         spec=ModelSpec(coefficients=coef, split_weight=0.0),
+        token=token,
     )
     if res.status not in (Status.OPTIMAL, Status.FEASIBLE) or res.objective is None:
         return None

@@ -330,24 +330,8 @@ def _options(
         overrides=_parse_sets(sets),
         force=force,
         lang=lang,
+        command=tuple(sys.argv[1:]),
     )
-
-
-#: Command-line options that set a scenario key, by key (for messages).
-_OPTION_KEYS = {
-    "solver.time_limit_s": ("--time-limit", "time_limit_s"),
-    "solver.deterministic_time_s": ("--deterministic-time", "deterministic_time_s"),
-    "solver.workers": ("--workers", "workers"),
-    "solver.seed": ("--seed", "seed"),
-}
-
-
-def _option_for(loc: str, updates: dict[str, tuple[str, object]]) -> tuple[str, object]:
-    """The option (``--set key`` or ``--time-limit``...) a scenario error location comes from."""
-    for key in sorted(updates, key=len, reverse=True):
-        if loc == key or loc.startswith(key + ".") or key.startswith(loc + "."):
-            return updates[key]
-    return "--set", None
 
 
 def check_options(workspace: Path, opts: PlanOptions) -> None:
@@ -355,60 +339,23 @@ def check_options(workspace: Path, opts: PlanOptions) -> None:
 
     They are applied to the workspace's ``scenario.toml`` before anything is read or written,
     so that a misspelt key or an out-of-range value names its option instead of surfacing as
-    an internal error. A missing or invalid ``scenario.toml`` is left to the workspace reader.
-
-    Parameters
-    ----------
-    workspace : pathlib.Path
-        The workspace folder.
-    opts : PlanOptions
-        The parsed options.
+    an internal error. A missing or invalid ``scenario.toml`` is left to the workspace reader;
+    ids the workspace lacks are refused once it is read.
 
     Raises
     ------
     InputError
         Naming each bad option and what is wrong with it.
     """
-    import pydantic
-
     from geodata.tables import SCENARIO_FILE, IssueLog
     from geodata.workspace import read_scenario
+    from relocation.workflow import option_updates
 
-    updates: dict[str, tuple[str, object]] = {
-        key: (f"--set {key}", value) for key, value in opts.overrides.items()
-    }
-    for key, (option, attr) in _OPTION_KEYS.items():
-        value = getattr(opts, attr)
-        if value is not None:
-            updates[key] = (option, value)
-    if not updates:
-        return
-    issues: list[InputIssue] = []
+    updates, sources = option_updates(opts)
     path = Path(workspace) / SCENARIO_FILE
-    base = read_scenario(path, IssueLog()) if path.is_file() else None
+    base = read_scenario(path, IssueLog()) if updates and path.is_file() else None
     if base is not None:
-        try:
-            base.with_overrides({k: v for k, (_, v) in updates.items()})
-        except pydantic.ValidationError as exc:
-            for err in exc.errors():
-                loc = ".".join(str(p) for p in err["loc"])
-                option, value = _option_for(loc, updates)
-                message = str(err["msg"]).removeprefix("Value error, ")
-                if err["type"] == "extra_forbidden":
-                    message = f"unknown key {loc!r} (see relocation/domain/scenario.py)"
-                elif loc:
-                    message = f"{loc}: {message}"
-                issues.append(
-                    InputIssue(option, None, None, None if value is None else str(value), message)
-                )
-        except ValueError as exc:  # a dotted key the scenario's shape cannot take
-            bad = next((k for k in updates if str(exc).startswith(k.split(".")[0])), None)
-            option, value = updates[bad] if bad else ("--set", None)
-            issues.append(
-                InputIssue(option, None, None, None if value is None else str(value), str(exc))
-            )
-    if issues:
-        raise InputError(issues, summary="bad option")
+        base.with_overrides(updates, sources)
 
 
 @app.command("plan")
@@ -513,7 +460,7 @@ def sweep_command(
     grid: Annotated[
         Path | None,
         typer.Option(
-            "--grid", help="Grid file ([grid] dotted.key = [values]; see relocation/sweep.py)."
+            "--grid", help="Grid file ([grid] dotted.key = [values]; see the README)."
         ),
     ] = None,
     sets: Sets = None,
@@ -564,6 +511,7 @@ def sweep_command(
             scheduler=scheduler,
             force=force,
             lang=lang,
+            command=tuple(sys.argv[1:]),
         )
 
         def on_result(result: object, done: int, total: int) -> None:

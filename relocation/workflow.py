@@ -1,66 +1,58 @@
-"""The planning workflow: workspace → problem → solve → plan → run folder.
+"""The planning workflow: workspace → problem → solve → plan, then the run folder.
 
-Everything a run needs to be reproduced goes into ``summary.json``: input hashes, the
-scenario as used, solver parameters and seed, status, objective, bound and gap.
+:func:`plan_scenario` computes a frozen :class:`PlanResult` (no file is touched);
+:func:`relocation.run_folder.write_run` writes it; :func:`plan_workspace` does both for a
+workspace folder. Everything a run needs to be reproduced goes into its summary (built
+once, by :func:`build_summary`): input hashes, the scenario as used, solver parameters and
+seed, status, objective, bound and gap.
+
+A stop token (Ctrl-C, SIGTERM) is honoured in every phase: the solve, the infeasibility
+explanation, the freed-land outputs and the writing; a stopped run raises
+:class:`models.solve.Interrupted` and writes nothing.
 """
 
 from __future__ import annotations
 
 import logging
 import platform
-import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
-import tomli_w
 
 from geodata.adapter import to_problem
-from geodata.outputs import (
-    check_destination,
-    staged_folder,
-    write_csv,
-    write_json,
-    write_plan_gpkg,
-    write_schedule_xlsx,
-    write_text,
-)
+from geodata.outputs import check_destination
 from geodata.workspace import Workspace, read_workspace
 from models.conflicts import best_share, conflicting_rules
 from models.decode import decode_plan
 from models.solve import SolveParams, SolveResult, Status, StopToken, solve
 from relocation.domain.check import check_plan
-from relocation.domain.costs import weighted_total
-from relocation.domain.errors import InfeasibleError
-from relocation.domain.labels import label
-from relocation.domain.land_use import LAND_CLASSES
-from relocation.domain.problem import ALL_TERMS, MOVE_TERMS, Plan, Problem
-from relocation.domain.scenario import Scenario
-from relocation.freed_land import freed_land_outputs, render_run_map
+from relocation.domain.errors import InfeasibleError, InputError
+from relocation.domain.problem import ALL_TERMS, Plan, Problem
+from relocation.domain.scenario import Scenario, unknown_override_ids
+from relocation.freed_land import freed_land_outputs
 from relocation.infeasibility import precheck, summarise_core
+from relocation.phases import check_stop, enter_phase
+from relocation.run_folder import SCHEDULE_COLUMNS, PlanResult, write_run
+
+__all__ = ["SCHEDULE_COLUMNS", "PlanOptions", "PlanResult", "RunOutcome", "plan_scenario",
+           "plan_workspace", "write_run"]
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_COLUMNS = (
-    "firm_id",
-    "firm_name",
-    "origin_zone_id",
-    "site_id",
-    "site_name",
-    "year",
-    *(f"{t}_vnd" for t in MOVE_TERMS),
-    "total_vnd",
-    "distance_km",
-    "employees",
-    "area_m2",
-)
+NO_PLAN_MESSAGE = "no plan within the time limit; allow more time (--time-limit)"
 
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """Command-line settings of a planning run (they override ``[solver]``)."""
+    """Command-line settings of a planning run (they override ``[solver]``).
+
+    ``command`` is the command line as typed (recorded in ``summary.json``); the CLI passes
+    it, library code never reads ``sys.argv``.
+    """
 
     time_limit_s: float | None = None
     deterministic_time_s: float | None = None
@@ -70,29 +62,71 @@ class PlanOptions:
     force: bool = False
     render_map: bool = True
     lang: str = "vi"
+    command: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class RunOutcome:
     """What a run produced (the summary as written, and the plan if there is one)."""
 
-    summary: dict[str, Any]
+    summary: Mapping[str, Any]
     plan: Plan | None
     out: Path
+    result: PlanResult | None = None
+
+
+#: Command-line options that set a scenario key: key → (option, ``PlanOptions`` attribute).
+OPTION_KEYS = {
+    "solver.time_limit_s": ("--time-limit", "time_limit_s"),
+    "solver.deterministic_time_s": ("--deterministic-time", "deterministic_time_s"),
+    "solver.workers": ("--workers", "workers"),
+    "solver.seed": ("--seed", "seed"),
+}
+
+
+def option_updates(opts: PlanOptions) -> tuple[dict[str, Any], dict[str, str]]:
+    """The scenario updates the options make (``--set``, then solver options), and their source.
+
+    Returns
+    -------
+    tuple of dict
+        ``(dotted key → value, dotted key → option)``, for
+        :meth:`~relocation.domain.scenario.Scenario.with_overrides`.
+    """
+    updates: dict[str, Any] = dict(opts.overrides)
+    sources = {key: "--set" for key in updates}
+    for key, (option, attr) in OPTION_KEYS.items():
+        value = getattr(opts, attr)
+        if value is not None:
+            updates[key] = value
+            sources[key] = option
+    return updates, sources
+
+
+def apply_settings(
+    ws: Workspace, base: Scenario, updates: Mapping[str, Any], source: str | Mapping[str, str]
+) -> Scenario:
+    """``base`` with ``updates``, refusing ids the workspace lacks (plan and sweep alike).
+
+    Raises
+    ------
+    InputError
+        Unknown site or zone ids, bad keys or values (every problem at once).
+    """
+    issues = unknown_override_ids(updates, ws.sites["site_id"], ws.zones["zone_id"], source)
+    try:
+        sc = base.with_overrides(updates, source) if updates else base
+    except InputError as exc:
+        issues += exc.issues
+    if issues:
+        raise InputError(issues, summary="bad setting")
+    return sc
 
 
 def effective_scenario(ws: Workspace, opts: PlanOptions) -> Scenario:
     """The workspace's scenario with overrides, then the command-line solver settings."""
-    updates: dict[str, Any] = dict(opts.overrides)
-    for key, val in (
-        ("solver.time_limit_s", opts.time_limit_s),
-        ("solver.deterministic_time_s", opts.deterministic_time_s),
-        ("solver.workers", opts.workers),
-        ("solver.seed", opts.seed),
-    ):
-        if val is not None:
-            updates[key] = val
-    return ws.scenario.with_overrides(updates) if updates else ws.scenario
+    updates, sources = option_updates(opts)
+    return apply_settings(ws, ws.scenario, updates, sources)
 
 
 def solve_params(sc: Scenario) -> SolveParams:
@@ -147,22 +181,65 @@ def quota_report(problem: Problem, plan: Plan | None) -> list[dict[str, Any]]:
     return out
 
 
-def _summary_base(
-    ws: Workspace, sc: Scenario, problem: Problem, res: SolveResult | None, params: SolveParams
-) -> dict[str, Any]:
+def build_summary(
+    ws: Workspace,
+    sc: Scenario,
+    problem: Problem,
+    params: SolveParams,
+    res: SolveResult | None,
+    *,
+    plan: Plan | None = None,
+    checked_objective: int | None = None,
+    freed_land: Mapping[str, Any] | None = None,
+    explanation: Sequence[str] = (),
+    best: tuple[int | None, float | None] | None = None,
+    command: Sequence[str] = (),
+) -> Mapping[str, Any]:
+    """The run's ``summary.json`` (the one place it is built; keys in the README).
+
+    Parameters
+    ----------
+    ws, sc, problem, params, res
+        The run's inputs and solve result (``res`` None: infeasible before the solve).
+    plan : Plan, optional
+        The checked plan (terms, moves per year, shares).
+    checked_objective : int, optional
+        The objective recomputed by :func:`~relocation.domain.check.check_plan`.
+    freed_land : mapping, optional
+        The freed-land summary.
+    explanation : sequence of str
+        Why there is no plan.
+    best : tuple, optional
+        ``(by_year, share)``: the highest achievable share (infeasible scenarios).
+    command : sequence of str
+        The command line.
+
+    Returns
+    -------
+    mapping
+        Read-only.
+    """
     import ortools
 
-    return {
+    infeasible = best is not None or res is None or res.status == Status.INFEASIBLE
+    status = Status.INFEASIBLE.value if infeasible or res is None else res.status.value
+    summary: dict[str, Any] = {
         "scenario": sc.name,
-        "status": res.status.value if res else Status.INFEASIBLE.value,
+        "status": status,
         "objective": None if res is None else res.objective,
-        "terms": None,
+        "terms": None if plan is None else {t: plan.terms[t] for t in ALL_TERMS},
         "best_bound": None if res is None or res.best_bound is None else round(res.best_bound, 3),
         "gap": None if res is None else res.gap,
         "wall_time_s": None if res is None else res.wall_time_s,
-        "firms": {"slated": problem.n_slated, "moved_before": problem.n_moved_before, "planned": 0},
-        "quota": quota_report(problem, None),
-        "moves_per_year": {},
+        "firms": {
+            "slated": problem.n_slated,
+            "moved_before": problem.n_moved_before,
+            "planned": 0 if plan is None else len(plan.moves),
+        },
+        "quota": quota_report(problem, plan),
+        "moves_per_year": {}
+        if plan is None
+        else {str(k): v for k, v in plan.moves_per_year.items()},
         "solver": {
             **params.as_dict(),
             "ortools_version": ortools.__version__,
@@ -173,8 +250,22 @@ def _summary_base(
         "inputs": dict(ws.input_hashes),
         "input_warnings": [w.format() for w in ws.warnings],
         "workspace": str(ws.root),
-        "command": sys.argv[1:],
+        "command": list(command),
     }
+    if plan is not None:
+        summary["weighted_objective"] = plan.objective
+        summary["check"] = {"ok": True, "objective": checked_objective}
+        if freed_land is not None:
+            summary["freed_land"] = dict(freed_land)
+    else:
+        summary["explanation"] = list(explanation)
+    if best is not None:
+        by_year, share = best
+        summary["best_achievable_share"] = {
+            "by_year": by_year,
+            "share": None if share is None else round(share, 6),
+        }
+    return MappingProxyType(summary)
 
 
 def plan_workspace(
@@ -197,173 +288,117 @@ def plan_workspace(
     """
     opts = opts or PlanOptions()
     check_destination(Path(out), opts.force)
+    enter_phase("reading", token)
     ws = read_workspace(Path(workspace))
     sc = effective_scenario(ws, opts)
-    return plan_scenario(ws, sc, Path(out), opts, on_progress, token)
+    result = plan_scenario(ws, sc, on_progress, token, command=opts.command)
+    write_run(
+        result, Path(out), force=opts.force, render_map=opts.render_map, lang=opts.lang,
+        token=token,
+    )
+    outcome = RunOutcome(result.summary, result.plan, Path(out), result)
+    if result.infeasible:
+        raise InfeasibleError(infeasible_lines(result), best_share=result.best_share)
+    return outcome
+
+
+def infeasible_lines(result: PlanResult) -> list[str]:
+    """The explanation of an infeasible result, with its highest achievable share."""
+    lines = list(result.explanation)
+    best = result.summary.get("best_achievable_share") or {}
+    if result.best_share is not None:
+        lines.append(f"the highest share achievable by {best.get('by_year')} is "
+                     f"{result.best_share:.1%}")
+    return lines
 
 
 def plan_scenario(
     ws: Workspace,
     sc: Scenario,
-    out: Path,
-    opts: PlanOptions | None = None,
     on_progress: Callable[[Mapping[str, Any]], None] | None = None,
     token: StopToken | None = None,
-) -> RunOutcome:
-    """Plan an already-read workspace under a given scenario and write the run folder ``out``.
+    command: Sequence[str] = (),
+) -> PlanResult:
+    """Plan an already-read workspace under a fully merged scenario (nothing is written).
 
-    :func:`plan_workspace` reads the workspace and applies the command-line settings, then
-    calls this; a sweep reads the workspace once and calls this once per scenario (in a
-    worker process, with ``sc`` fully merged). ``opts`` only supplies ``force``,
-    ``render_map`` and ``lang`` here: its solver settings and overrides are not applied
-    again.
+    :func:`plan_workspace` reads the workspace, applies the command-line settings, calls
+    this, then :func:`relocation.run_folder.write_run`; a sweep reads the workspace once and
+    calls this once per scenario (in a worker process).
+
+    Parameters
+    ----------
+    ws : Workspace
+    sc : Scenario
+        The scenario as used (overrides and solver settings applied).
+    on_progress : callable, optional
+        Progress events of the solve.
+    token : StopToken, optional
+        Stops the run in any phase (raising :class:`~models.solve.Interrupted`).
+    command : sequence of str
+        The command line, recorded in the summary.
+
+    Returns
+    -------
+    PlanResult
+        With a plan; infeasible with its explanation; or without a plan in time
+        (status ``UNKNOWN``).
 
     Raises
     ------
-    InputError, InfeasibleError, models.solve.Interrupted
-        As :func:`plan_workspace`.
+    InputError
+        The scenario does not fit the workspace.
+    models.solve.Interrupted
+        Stopped.
     """
-    opts = opts or PlanOptions()
-    check_destination(Path(out), opts.force)
+    enter_phase("presolve", token)
     problem = to_problem(ws, sc)
     params = solve_params(sc)
-
     reasons = precheck(problem)
-    res = None if reasons else solve(problem, params, on_progress=on_progress, token=token)
+    res = None
+    if not reasons:
+        enter_phase("solve", token)
+        res = solve(problem, params, on_progress=on_progress, token=token)
+        check_stop(token)  # a stop during the last stage ends the run here, not in a write
     if reasons or res is None or res.status == Status.INFEASIBLE:
-        return _write_infeasible(ws, sc, problem, res, params, reasons, Path(out), opts, token)
+        return _infeasible(ws, sc, problem, params, res, reasons, token, command)
 
     plan = decode_plan(problem, res.rows) if len(res.rows) or res.status != Status.UNKNOWN else None
-    summary = _summary_base(ws, sc, problem, res, params)
     if plan is None:
-        summary["explanation"] = ["no plan was found within the time limit; allow more time"]
-        with staged_folder(Path(out), opts.force) as tmp:
-            write_json(summary, tmp / "summary.json")
-        return RunOutcome(summary, None, Path(out))
+        summary = build_summary(
+            ws, sc, problem, params, res, explanation=[NO_PLAN_MESSAGE], command=command
+        )
+        return PlanResult(ws, sc, problem, params, res, None, None, None, summary,
+                          (NO_PLAN_MESSAGE,))
 
     chk = check_plan(problem, plan)
     if not chk.ok:  # a bug, never a user error: stop loudly rather than write a broken plan
         raise RuntimeError("plan breaks rules: " + "; ".join(chk.violations[:10]))
+    enter_phase("outputs", token)
     load = site_load(problem, plan)
-    summary.update(
-        terms={t: plan.terms[t] for t in ALL_TERMS},
-        firms={**summary["firms"], "planned": len(plan.moves)},
-        quota=quota_report(problem, plan),
-        moves_per_year={str(k): v for k, v in plan.moves_per_year.items()},
-        weighted_objective=plan.objective,
-        check={"ok": True, "objective": chk.objective},
-    )
-    schedule = plan.moves.copy()
-    schedule["total_vnd"] = weighted_total(schedule, sc)
-    schedule = schedule[list(SCHEDULE_COLUMNS)]
     land = freed_land_outputs(ws.firms, ws.stations, ws.sites, plan.moves, sc)
-    summary["freed_land"] = land["summary"]
-    with staged_folder(Path(out), opts.force) as tmp:
-        write_csv(schedule, tmp / "schedule.csv")
-        write_csv(load, tmp / "site_load.csv")
-        write_schedule_xlsx(
-            tmp / "schedule.xlsx",
-            schedule,
-            _summary_rows(summary, sc),
-            extra_sheets=_extra_sheets(load, land),
-        )
-        write_plan_gpkg(tmp / "plan.gpkg", ws, plan.moves, load, land["parcels"], sc.crs.output)
-        write_csv(land["table"], tmp / "freed_land.csv")
-        write_text(scenario_toml(sc), tmp / "scenario.toml")
-        if opts.render_map:
-            render_run_map(
-                zones=ws.zones,
-                sites=ws.sites,
-                stations=ws.stations,
-                firms=ws.firms,
-                moves=plan.moves,
-                site_load=load,
-                freed_land=land["parcels"],
-                path=tmp / "map.html",
-                lang=opts.lang,
-                sc=sc,
-            )
-        write_json(summary, tmp / "summary.json")
-    return RunOutcome(summary, plan, Path(out))
-
-
-def scenario_toml(sc: Scenario) -> str:
-    """The scenario as used, as TOML (None values left out)."""
-
-    def drop_none(o: Any) -> Any:
-        if isinstance(o, dict):
-            return {k: drop_none(v) for k, v in o.items() if v is not None}
-        if isinstance(o, (list, tuple)):
-            return [drop_none(v) for v in o]
-        return o
-
-    data = drop_none(sc.model_dump(mode="json"))
-    return "# The scenario as used by this run (defaults and overrides applied).\n" + tomli_w.dumps(
-        data
+    check_stop(token)
+    summary = build_summary(
+        ws, sc, problem, params, res, plan=plan, checked_objective=chk.objective,
+        freed_land=land["summary"], command=command,
     )
+    return PlanResult(ws, sc, problem, params, res, plan, load, MappingProxyType(land), summary)
 
 
-def _summary_rows(summary: dict[str, Any], sc: Scenario) -> list[tuple[str, str, Any]]:
-    rows: list[tuple[str, str, Any]] = [
-        ("Kịch bản", "Scenario", sc.name),
-        ("Trạng thái lời giải", "Solver status", summary["status"]),
-        ("Hàm mục tiêu (VND)", "Objective (VND)", summary["weighted_objective"]),
-        ("Cận dưới (VND)", "Best bound (VND)", summary["best_bound"] or 0),
-        ("Khoảng cách tối ưu", "Gap", f"{(summary['gap'] or 0):.4%}"),
-        ("Số DN thuộc diện di dời", "Slated firms", summary["firms"]["slated"]),
-        ("Đã di dời trước kỳ", "Moved before the horizon", summary["firms"]["moved_before"]),
-        ("Số DN di dời theo kế hoạch", "Planned moves", summary["firms"]["planned"]),
-    ]
-    for q in summary["quota"]:
-        rows.append(
-            (
-                f"Tỷ lệ đã di dời đến {q['by_year']}",
-                f"Share moved by {q['by_year']}",
-                f"{q['share']:.1%} (yêu cầu/required {q['min_share']:.0%}–{q['max_share']:.0%})",
-            )
-        )
-    for y, n in summary["moves_per_year"].items():
-        rows.append((f"Số DN di dời năm {y}", f"Moves in {y}", n))
-    for t, v in summary["terms"].items():
-        vi, en = label(f"{t}_vnd", "vi"), label(f"{t}_vnd", "en")
-        rows.append((vi, en, v))
-    land = summary.get("freed_land")
-    if land:
-        for k, v in land.get("hectares_by_class", {}).items():
-            vi, en = LAND_CLASSES.get(k, (k, k))
-            rows.append((f"Đất giải phóng: {vi} (ha)", f"Freed land: {en} (ha)", v))
-        if "social_housing_units" in land:
-            rows.append(
-                (
-                    "Số căn nhà ở xã hội ước tính",
-                    "Estimated social-housing units",
-                    land["social_housing_units"],
-                )
-            )
-    return rows
-
-
-def _extra_sheets(load: pd.DataFrame, land: dict[str, Any] | None) -> dict[str, pd.DataFrame]:
-    sheets = {"Quỹ đất KCN - Site load": load}
-    if land is not None and "by_zone" in land:
-        sheets["Đất giải phóng - Freed land"] = land["by_zone"]
-    return sheets
-
-
-def _write_infeasible(
+def _infeasible(
     ws: Workspace,
     sc: Scenario,
     problem: Problem,
-    res: SolveResult | None,
     params: SolveParams,
+    res: SolveResult | None,
     reasons: list[str],
-    out: Path,
-    opts: PlanOptions,
     token: StopToken | None,
-) -> RunOutcome:
+    command: Sequence[str],
+) -> PlanResult:
+    """The explanation of an infeasible scenario (its solves honour ``token``)."""
+    enter_phase("explanation", token)
     explanation = list(reasons)
     if not explanation:
-        core = conflicting_rules(problem, time_limit_s=min(60.0, params.time_limit_s))
+        core = conflicting_rules(problem, time_limit_s=min(60.0, params.time_limit_s), token=token)
         if core:
             explanation = ["these rules cannot all hold together:"] + summarise_core(problem, core)
         else:
@@ -383,18 +418,12 @@ def _write_infeasible(
                 seed=params.seed,
                 relative_gap=0.0,
             ),
+            token=token,
         )
-    summary = _summary_base(ws, sc, problem, res, params)
-    summary.update(
-        status=Status.INFEASIBLE.value,
-        explanation=explanation,
-        best_achievable_share={
-            "by_year": first,
-            "share": None if share is None else round(share, 6),
-        },
+    check_stop(token)
+    summary = build_summary(
+        ws, sc, problem, params, res, explanation=explanation, best=(first, share),
+        command=command,
     )
-    with staged_folder(out, opts.force) as tmp:
-        write_json(summary, tmp / "summary.json")
-    if share is not None:
-        explanation = [*explanation, f"the highest share achievable by {first} is {share:.1%}"]
-    raise InfeasibleError(explanation, best_share=share)
+    return PlanResult(ws, sc, problem, params, res, None, None, None, summary,
+                      tuple(explanation), share)

@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import copy
 import math
+import typing
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from relocation.domain.errors import InputError, InputIssue, Locate, short, validation_issues
 
 USD_VND = 26_000  # brief §4.4 (derived): the demo's exchange rate
 
@@ -233,38 +238,222 @@ class Scenario(_Section):
             seen.add(q.by_year)
         return self
 
-    def with_overrides(self, updates: dict[str, Any]) -> Scenario:
-        """Return a copy with dotted-path updates (``{"limits.max_moves_per_year": 500}``)."""
+    def with_overrides(
+        self, updates: Mapping[str, Any], source: str | Mapping[str, str] = "--set"
+    ) -> Scenario:
+        """Return a copy with dotted-path updates (the one override engine).
+
+        ``plan``, ``sweep`` (its ``--set`` and grid files) and every other command change a
+        scenario through this method, so they accept and refuse the same keys with the
+        same messages.
+
+        Parameters
+        ----------
+        updates : mapping
+            Dotted ``scenario.toml`` path → value, e.g. ``{"limits.max_moves_per_year":
+            500}``. A number indexes a list: ``quota.0.min_share`` is the first window's
+            floor; the window must exist (a list never grows here). Under a table of ids
+            (``overrides.site_available_from``, ``overrides.zone_deadline``,
+            ``freed_land.social_housing_target_ha``) the rest of the key is the id, dots
+            included.
+        source : str or mapping
+            Where the updates come from, for messages: ``--set`` (reported as ``--set KEY``),
+            another option (``--time-limit``), or a file (``grid.toml``, reported with the key
+            as its column); a mapping gives each key its own source (default ``--set``).
+
+        Returns
+        -------
+        Scenario
+
+        Raises
+        ------
+        InputError
+            Every bad key, path or value at once, each naming its source and key.
+        """
         data = self.model_dump(mode="json")
+        locate = _locator(source)
+        issues: list[InputIssue] = []
         for key, value in updates.items():
-            set_dotted(data, key, value)
+            try:
+                set_dotted(data, key, value)
+            except ValueError as exc:
+                file, column = locate(key)
+                shown = None if isinstance(value, dict | list | tuple) else short(value)
+                issues.append(InputIssue(file, None, column, shown, str(exc)))
+        if issues:
+            raise InputError(issues, summary="bad setting")
+        return validate_scenario(data, locate, updates)
+
+    def with_quota_floor(
+        self, by_year: int, floor: float, n_slated: int | None = None, source: str = "--quota"
+    ) -> Scenario:
+        """The ``--quota`` sweep's rule: the window ending in ``by_year`` gets ``floor``.
+
+        An explicit option of the quota sweep, not of ``--set``: its ceiling is kept, or
+        raised to the floor where it would fall below it (to ``ceil(floor·N)/N`` when the
+        quota base ``n_slated`` is given, so that the window admits the floor's whole firm
+        count: 0.425 × 2,900 = 1,232.5 needs 1,233 firms, which a ceiling of 0.425 would
+        not admit). A ``by_year`` without a window adds one (ceiling 100 %).
+
+        Raises
+        ------
+        InputError
+            The window cannot be set (``by_year`` outside the horizon, a bad floor).
+        """
+        data = self.model_dump(mode="json")
+        windows = data["quota"]
+        match = [i for i, w in enumerate(windows) if w["by_year"] == by_year]
+        idx = match[0] if match else len(windows)
+        if not match:
+            windows.append({"by_year": by_year, "min_share": 0.0, "max_share": 1.0})
+        window = windows[idx]
+        window["min_share"] = floor
+        if isinstance(floor, int | float) and window["max_share"] < floor:
+            ceiling = floor
+            if n_slated:
+                ceiling = min(1.0, math.ceil(round(floor * n_slated, 9)) / n_slated)
+            window["max_share"] = ceiling
+        given = {f"quota.{idx}.min_share": floor}
+        if not match:
+            given = {f"quota.{idx}.by_year": by_year, **given}
+        return validate_scenario(data, lambda key: (source, None), given)
+
+
+def _locator(source: str | Mapping[str, str]) -> Locate:
+    """``key -> (file, column)``: ``--set KEY``; another option alone; a file with the key."""
+
+    def locate(key: str) -> tuple[str, str | None]:
+        where = source if isinstance(source, str) else source.get(key, "--set")
+        if where == "--set":
+            return (f"--set {key}" if key else "--set"), None
+        if where.startswith("-"):
+            return where, None
+        return where, key or None
+
+    return locate
+
+
+def validate_scenario(
+    data: Mapping[str, Any], locate: str | Locate, given: Mapping[str, Any] | None = None
+) -> Scenario:
+    """Validate scenario data; every problem as an :class:`InputIssue` of one ``InputError``.
+
+    Parameters
+    ----------
+    data : mapping
+        The scenario as TOML-like data.
+    locate : str or callable
+        The file it came from, or ``key -> (file, column)`` (see
+        :func:`relocation.domain.errors.validation_issues`).
+    given : mapping, optional
+        The dotted updates applied to ``data``, so that errors name them.
+
+    Raises
+    ------
+    InputError
+    """
+    try:
         return Scenario.model_validate(data)
+    except pydantic.ValidationError as exc:
+        issues = validation_issues(exc, Scenario, locate, given)
+        raise InputError(issues, summary="bad setting") from None
+
+
+def id_tables() -> tuple[str, ...]:
+    """Dotted paths of the scenario's tables keyed by an id (``overrides.zone_deadline``)."""
+    out = []
+    for name, fld in Scenario.model_fields.items():
+        section = fld.annotation
+        for sub, inner in getattr(section, "model_fields", {}).items():
+            if typing.get_origin(inner.annotation) is dict:
+                out.append(f"{name}.{sub}")
+    return tuple(out)
+
+
+def _split_key(key: str) -> list[str]:
+    for prefix in id_tables():
+        if key.startswith(prefix + ".") and len(key) > len(prefix) + 1:
+            return [*prefix.split("."), key[len(prefix) + 1 :]]
+    return key.split(".")
 
 
 def set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
-    """Set ``data[a][b][c] = value`` for ``key = "a.b.c"`` (creating mappings as needed).
+    """Set ``data[a][b][c] = value`` for ``key = "a.b.c"`` (creating tables as needed).
 
-    A numeric part indexes a list: ``quota.0.min_share`` is the first window's minimum.
+    A numeric part indexes an existing list item: ``quota.0.min_share`` is the first
+    window's minimum. Under an id table the rest of the key is the id. An unknown table
+    or key is created, so that validation names it.
+
+    Raises
+    ------
+    ValueError
+        The path cannot be followed (a list index past the end, a key under a value).
     """
-    parts = key.split(".")
+    parts = _split_key(key)
+    if not key or any(not p.strip() for p in parts):
+        raise ValueError("empty part in the dotted key")
     node: Any = data
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        if isinstance(node, (list, tuple)):
-            if not part.isdigit() or int(part) >= len(node):
-                raise ValueError(f"{'.'.join(parts[: i + 1])}: no such list item")
-            if isinstance(node, tuple):
-                raise ValueError(f"{'.'.join(parts[:i])} cannot be changed")
+        here = ".".join(parts[:i]) or "the scenario"
+        if isinstance(node, list):
+            if not part.isdigit():
+                raise ValueError(f"{here} is a list: use an item number, e.g. {here}.0")
+            if int(part) >= len(node):
+                raise ValueError(
+                    f"{here}.{part}: no such list item ({here} has {len(node)}; "
+                    "items are numbered from 0)"
+                )
             if last:
                 node[int(part)] = copy.deepcopy(value)
                 return
             node = node[int(part)]
             continue
+        if not isinstance(node, dict):
+            raise ValueError(f"{here} is a value, not a table")
         if last:
             node[part] = copy.deepcopy(value)
             return
         nxt = node.get(part)
-        if not isinstance(nxt, (dict, list)):
-            nxt = {}
+        if nxt is None:
+            nxt = {}  # an unknown table: validation names it
             node[part] = nxt
+        elif not isinstance(nxt, dict | list):
+            raise ValueError(f"{'.'.join(parts[: i + 1])} is a value, not a table")
         node = nxt
+
+
+def unknown_override_ids(
+    updates: Mapping[str, Any],
+    site_ids: Iterable[str],
+    zone_ids: Iterable[str],
+    source: str | Mapping[str, str] = "--set",
+) -> list[InputIssue]:
+    """Issues for updates of ``overrides.*`` naming a site or zone the workspace lacks.
+
+    Parameters
+    ----------
+    updates : mapping
+        Dotted key → value.
+    site_ids, zone_ids : iterable of str
+        The workspace's ids.
+    source : str or mapping
+        As :meth:`Scenario.with_overrides`.
+
+    Returns
+    -------
+    list of InputIssue
+        ``unknown site id`` / ``unknown zone id``, valued with the id.
+    """
+    locate = _locator(source)
+    known = {
+        "overrides.site_available_from.": (set(site_ids), "unknown site id"),
+        "overrides.zone_deadline.": (set(zone_ids), "unknown zone id"),
+    }
+    issues = []
+    for key in updates:
+        for prefix, (ids, message) in known.items():
+            if key.startswith(prefix) and key[len(prefix) :] not in ids:
+                file, column = locate(key)
+                issues.append(InputIssue(file, None, column, short(key[len(prefix) :]), message))
+    return issues

@@ -33,7 +33,7 @@ set = {{ "quota.0.min_share" = 0.75 }}
 
 [[scenarios]]
 name = "Tất cả trong 2024"
-set = {{ "quota.1.by_year" = 2024, "quota.1.min_share" = 1.0 }}
+set = {{ "quota.0.by_year" = 2024, "quota.0.min_share" = 1.0, "quota.0.max_share" = 1.0 }}
 """
 
 

@@ -29,7 +29,6 @@ from relocation.domain.problem import Plan
 from relocation.domain.scenario import Scenario
 from relocation.sweep import (
     SweepOptions,
-    apply_overrides,
     build_scenarios,
     define_sweep,
     quota_name,
@@ -199,36 +198,37 @@ def test_interrupted_sweep_keeps_finished_scenarios(ws_dir, tmp_path):
 # --------------------------------------------------------------------- settings, names
 
 
-def test_overrides_understand_windows_and_raise_the_ceiling():
+def test_quota_floor_rule_and_one_engine_for_everything_else():
     base = Scenario.model_validate(
         {"quota": [{"by_year": 2025, "min_share": 0.3, "max_share": 0.4}]}
     )
-    sc = apply_overrides(base, {"quota.0.min_share": 0.45}, "--quota")
+    # --quota: the ceiling is kept, or raised to the floor (an explicit rule of --quota).
+    sc = base.with_quota_floor(2025, 0.45)
     assert (sc.quota[0].min_share, sc.quota[0].max_share) == (0.45, 0.45)
-    sc = apply_overrides(base, {"quota.0.min_share": 0.35}, "--quota")
+    sc = base.with_quota_floor(2025, 0.35)
     assert (sc.quota[0].min_share, sc.quota[0].max_share) == (0.35, 0.4)
     # 0.425 of 2,900 firms: at least 1,233, so the raised ceiling must admit 1,233 too.
-    odd = apply_overrides(base, {"quota.0.min_share": 0.425}, "--quota", n_slated=2900)
+    odd = base.with_quota_floor(2025, 0.425, n_slated=2900)
     assert (odd.quota[0].min_count(2900), odd.quota[0].max_count(2900)) == (1233, 1233)
-    added = apply_overrides(base, {"quota.1.by_year": 2027, "quota.1.min_share": 0.6}, "x")
+    added = base.with_quota_floor(2027, 0.6)
     assert added.quota[1].by_year == 2027 and added.quota[1].max_share == 1.0
-    ids = apply_overrides(base, {"overrides.site_available_from.D.X": 2027}, "--set")
+    # Grid files and --set share one engine: no window is added, no ceiling raised.
+    ids = base.with_overrides({"overrides.site_available_from.D.X": 2027}, "g.toml")
     assert ids.overrides.site_available_from == {"D.X": 2027}
-    with pytest.raises(InputError) as exc:
-        apply_overrides(base, {"quota.0.min_share": 0.5, "quota.0.max_share": 0.4}, "g.toml")
-    assert exc.value.issues[0].file == "g.toml"
     cases = {
-        "limits.max_moves": "unknown key",
-        "quota.3.min_share": "out of range",
+        "quota.0.min_share": "above max_share",
+        "quota.1.by_year": "no such list item",
+        "limits.max_moves": "unknown key 'limits.max_moves'; [limits] has",
+        "quota.3.min_share": "no such list item",
         "horizon.start.year": "is a value, not a table",
         "quota.first.min_share": "is a list",
         "limits..x": "empty part",
     }
     for key, words in cases.items():
         with pytest.raises(InputError) as exc:
-            apply_overrides(base, {key: 1}, "--set")
+            base.with_overrides({key: 0.5 if "share" in key else 2027}, "g.toml")
         (issue,) = exc.value.issues
-        assert issue.file == "--set" and words in issue.message, (key, issue)
+        assert (issue.file, issue.column) == ("g.toml", key) and words in issue.message, issue
 
 
 @pytest.mark.parametrize(
@@ -286,7 +286,7 @@ def test_unknown_key_in_set_is_exit_2(ws_dir, tmp_path):
     res = _cli("sweep", str(ws_dir), "--quota", "0.3", "--out", str(tmp_path / "s"),
                "--set", "limits.max_moves=5")
     assert res.exit_code == 2
-    assert "--set, column limits.max_moves (value '5'): unknown key" in res.stderr
+    assert "--set limits.max_moves (value '5'): unknown key" in res.stderr
     assert not (tmp_path / "s").exists()
 
 

@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
@@ -25,9 +25,7 @@ from relocation.domain.labels import label
 from relocation.domain.land_use import LAND_CLASSES
 from relocation.domain.problem import ALL_TERMS, COST_TERMS, DISRUPTION_TERMS
 from relocation.domain.scenario import Scenario
-
-if TYPE_CHECKING:
-    from relocation.sweep import SweepOutcome
+from relocation.sweep.spec import SweepOutcome
 
 #: Fixed columns: name → (Vietnamese, English).
 _FIXED = {

@@ -1,0 +1,254 @@
+"""The run folder: a :class:`PlanResult` and the one :func:`write_run` that writes it.
+
+:func:`relocation.workflow.plan_scenario` computes the result without touching a file.
+
+The folder is written into a hidden staging folder next to ``out`` and renamed into place
+when complete (:func:`geodata.outputs.staged_folder`): it appears whole or not at all, and a
+stop requested while writing leaves a previous folder of the same name as it was. Its files
+are listed in the README ("The run folder").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import tomli_w
+
+from geodata.outputs import (
+    staged_folder,
+    write_csv,
+    write_json,
+    write_plan_gpkg,
+    write_schedule_xlsx,
+    write_text,
+)
+from geodata.workspace import Workspace
+from models.solve import SolveParams, SolveResult, Status, StopToken
+from relocation.domain.costs import weighted_total
+from relocation.domain.labels import label
+from relocation.domain.land_use import LAND_CLASSES
+from relocation.domain.problem import MOVE_TERMS, Plan, Problem
+from relocation.domain.scenario import Scenario
+from relocation.freed_land import render_run_map
+from relocation.phases import check_stop, enter_phase
+
+SCHEDULE_COLUMNS = (
+    "firm_id",
+    "firm_name",
+    "origin_zone_id",
+    "site_id",
+    "site_name",
+    "year",
+    *(f"{t}_vnd" for t in MOVE_TERMS),
+    "total_vnd",
+    "distance_km",
+    "employees",
+    "area_m2",
+)
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A run's outcome, computed and not yet written (frozen).
+
+    Attributes
+    ----------
+    workspace : Workspace
+        The workspace planned.
+    scenario : Scenario
+        The scenario as used.
+    problem : Problem
+    params : SolveParams
+    solve : SolveResult or None
+        ``None`` when the pre-solve checks proved the scenario infeasible.
+    plan : Plan or None
+        The checked plan; ``None`` when infeasible or when no plan was found in time.
+    site_load : pandas.DataFrame or None
+        See :func:`site_load`.
+    freed_land : mapping or None
+        :func:`relocation.freed_land.freed_land_outputs` of the plan.
+    summary : mapping
+        The run's ``summary.json`` (read-only), built once by :func:`build_summary`.
+    explanation : tuple of str
+        Why there is no plan (infeasible, or no plan in time); empty with a plan.
+    best_share : float or None
+        Highest achievable share of the first window, for an infeasible scenario.
+    """
+
+    workspace: Workspace
+    scenario: Scenario
+    problem: Problem
+    params: SolveParams
+    solve: SolveResult | None
+    plan: Plan | None
+    site_load: pd.DataFrame | None
+    freed_land: Mapping[str, Any] | None
+    summary: Mapping[str, Any]
+    explanation: tuple[str, ...] = ()
+    best_share: float | None = None
+
+    @property
+    def status(self) -> str:
+        """``OPTIMAL``, ``FEASIBLE``, ``INFEASIBLE`` or ``UNKNOWN`` (no plan in time)."""
+        return str(self.summary["status"])
+
+    @property
+    def infeasible(self) -> bool:
+        """True when no plan exists (proved)."""
+        return self.status == Status.INFEASIBLE.value
+
+
+def write_run(
+    result: PlanResult,
+    out: Path,
+    force: bool = False,
+    render_map: bool = True,
+    lang: str = "vi",
+    token: StopToken | None = None,
+) -> Path:
+    """Write ``result`` as the run folder ``out`` (staged, then renamed into place).
+
+    A plan gives every file of the README's table; an infeasible scenario or a run without
+    a plan in time gives ``summary.json`` only.
+
+    Parameters
+    ----------
+    result : PlanResult
+        From :func:`relocation.workflow.plan_scenario`.
+    out : pathlib.Path
+        The run folder.
+    force : bool
+        Replace an existing run folder (never anything else).
+    render_map : bool
+        Write ``map.html``.
+    lang : str
+        Map language, ``vi`` or ``en``.
+    token : StopToken, optional
+        Checked before and after writing, before the rename: a stop writes nothing.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+
+    Raises
+    ------
+    InputError
+        ``out`` cannot be replaced.
+    models.solve.Interrupted
+        Stopped (``out`` untouched).
+    """
+    enter_phase("writing", token)
+    out = Path(out)
+    with staged_folder(out, force) as tmp:
+        if result.plan is not None:
+            _write_plan_files(result, tmp, render_map, lang, token)
+        write_json(result.summary, tmp / "summary.json")
+        check_stop(token)  # the last moment a stop can keep the previous folder
+    return out
+
+
+def _write_plan_files(
+    result: PlanResult, tmp: Path, render_map: bool, lang: str, token: StopToken | None
+) -> None:
+    ws, sc, plan = result.workspace, result.scenario, result.plan
+    assert plan is not None and result.site_load is not None and result.freed_land is not None
+    load, land = result.site_load, result.freed_land
+    schedule = plan.moves.copy()
+    schedule["total_vnd"] = weighted_total(schedule, sc)
+    schedule = schedule[list(SCHEDULE_COLUMNS)]
+    write_csv(schedule, tmp / "schedule.csv")
+    write_csv(load, tmp / "site_load.csv")
+    write_schedule_xlsx(
+        tmp / "schedule.xlsx",
+        schedule,
+        _summary_rows(result.summary, sc),
+        extra_sheets=_extra_sheets(load, land),
+    )
+    check_stop(token)
+    write_plan_gpkg(tmp / "plan.gpkg", ws, plan.moves, load, land["parcels"], sc.crs.output)
+    write_csv(land["table"], tmp / "freed_land.csv")
+    write_text(scenario_toml(sc), tmp / "scenario.toml")
+    check_stop(token)
+    if render_map:
+        render_run_map(
+            zones=ws.zones,
+            sites=ws.sites,
+            stations=ws.stations,
+            firms=ws.firms,
+            moves=plan.moves,
+            site_load=load,
+            freed_land=land["parcels"],
+            path=tmp / "map.html",
+            lang=lang,
+            sc=sc,
+        )
+
+
+def scenario_toml(sc: Scenario) -> str:
+    """The scenario as used, as TOML (None values left out)."""
+
+    def drop_none(o: Any) -> Any:
+        if isinstance(o, dict):
+            return {k: drop_none(v) for k, v in o.items() if v is not None}
+        if isinstance(o, (list, tuple)):
+            return [drop_none(v) for v in o]
+        return o
+
+    data = drop_none(sc.model_dump(mode="json"))
+    return "# The scenario as used by this run (defaults and overrides applied).\n" + tomli_w.dumps(
+        data
+    )
+
+
+def _summary_rows(summary: Mapping[str, Any], sc: Scenario) -> list[tuple[str, str, Any]]:
+    rows: list[tuple[str, str, Any]] = [
+        ("Kịch bản", "Scenario", sc.name),
+        ("Trạng thái lời giải", "Solver status", summary["status"]),
+        ("Hàm mục tiêu (VND)", "Objective (VND)", summary["weighted_objective"]),
+        ("Cận dưới (VND)", "Best bound (VND)", summary["best_bound"] or 0),
+        ("Khoảng cách tối ưu", "Gap", f"{(summary['gap'] or 0):.4%}"),
+        ("Số DN thuộc diện di dời", "Slated firms", summary["firms"]["slated"]),
+        ("Đã di dời trước kỳ", "Moved before the horizon", summary["firms"]["moved_before"]),
+        ("Số DN di dời theo kế hoạch", "Planned moves", summary["firms"]["planned"]),
+    ]
+    for q in summary["quota"]:
+        rows.append(
+            (
+                f"Tỷ lệ đã di dời đến {q['by_year']}",
+                f"Share moved by {q['by_year']}",
+                f"{q['share']:.1%} (yêu cầu/required {q['min_share']:.0%}–{q['max_share']:.0%})",
+            )
+        )
+    for y, n in summary["moves_per_year"].items():
+        rows.append((f"Số DN di dời năm {y}", f"Moves in {y}", n))
+    for t, v in summary["terms"].items():
+        vi, en = label(f"{t}_vnd", "vi"), label(f"{t}_vnd", "en")
+        rows.append((vi, en, v))
+    land = summary.get("freed_land")
+    if land:
+        for k, v in land.get("hectares_by_class", {}).items():
+            vi, en = LAND_CLASSES.get(k, (k, k))
+            rows.append((f"Đất giải phóng: {vi} (ha)", f"Freed land: {en} (ha)", v))
+        if "social_housing_units" in land:
+            rows.append(
+                (
+                    "Số căn nhà ở xã hội ước tính",
+                    "Estimated social-housing units",
+                    land["social_housing_units"],
+                )
+            )
+    return rows
+
+
+def _extra_sheets(load: pd.DataFrame, land: Mapping[str, Any] | None) -> dict[str, pd.DataFrame]:
+    sheets = {"Quỹ đất KCN - Site load": load}
+    if land is not None and "by_zone" in land:
+        sheets["Đất giải phóng - Freed land"] = land["by_zone"]
+    return sheets
+
+
