@@ -320,3 +320,54 @@ def explanations_table(exp: Explainer, lang: str = "en") -> pd.DataFrame:
         if col.endswith(("year", "_vnd")):
             out[col] = pd.array(out[col], dtype="Int64")
     return out
+
+
+def load_run(run: Any) -> Explainer:
+    """Rebuild a run folder's problem and plan (its workspace, scenario and replan inputs).
+
+    The run's ``scenario.toml`` is the scenario as used; a replan run's ``summary.json``
+    names its workspace, baseline run, actuals file and ``as_of``, so its stability terms
+    and statuses are rebuilt too.
+
+    Raises
+    ------
+    InputError
+        A folder that is not a run with a plan, or whose workspace has gone.
+    """
+    from pathlib import Path
+
+    from geodata.adapter import to_problem
+    from geodata.tables import IssueLog
+    from geodata.workspace import read_actuals, read_scenario, read_workspace
+    from relocation.diff import read_run
+    from relocation.domain.errors import InputError, InputIssue
+    from relocation.replan import prepare_replan
+
+    data = read_run(Path(run))
+    log = IssueLog()
+    sc = read_scenario(Path(run) / "scenario.toml", log)
+    if sc is None:
+        raise InputError(log.issues, summary=f"cannot read the run {run}")
+    info = data.summary.get("replan")
+    root = Path(info["workspace"] if info else data.summary.get("workspace", ""))
+    if not root.is_dir():
+        raise InputError([InputIssue(str(Path(run) / "summary.json"), None, "workspace",
+                                     str(root), "the run's workspace folder is not there")],
+                         summary="cannot rebuild the run")
+    ws = read_workspace(root)
+    if info:
+        if info.get("actuals"):
+            ws = read_actuals(ws, Path(info["actuals"]))
+        baseline = read_run(Path(info["baseline"])).schedule
+        problem = prepare_replan(ws, sc, baseline, int(info["as_of"])).problem
+    else:
+        problem = to_problem(ws, sc)
+    fpos = {f: i for i, f in enumerate(problem.firms["firm_id"])}
+    spos = {s: j for j, s in enumerate(problem.sites["site_id"])}
+    sched = data.schedule
+    return Explainer(
+        problem,
+        np.array([fpos[f] for f in sched["firm_id"]], dtype=np.int64),
+        np.array([spos[s] for s in sched["site_id"]], dtype=np.int64),
+        sched["year"].to_numpy(dtype=np.int64),
+    )

@@ -394,3 +394,138 @@ def baseline_hint(setup: ReplanSetup) -> np.ndarray:
     fixed = p.options[p.options["firm"].isin(np.flatnonzero(p.must_move))]
     single = fixed.groupby("firm").filter(lambda g: len(g) == 1).index.to_numpy()
     return np.unique(np.concatenate([rows[rows >= 0], single]).astype(np.int64))
+
+
+def check_actuals_hold(plan: Plan, actuals: pd.DataFrame) -> list[str]:
+    """Independent check that the plan honours every actuals row (empty list: it does).
+
+    Committed rows must be planned at their site and year; moved, closed, converted and
+    exempt firms must be absent from the schedule.
+    """
+    moves = plan.moves.set_index("firm_id")
+    out = []
+    for a in actuals.itertuples(index=False):
+        if a.status == FirmStatus.COMMITTED:
+            if a.firm_id not in moves.index:
+                out.append(f"committed firm {a.firm_id} is not in the schedule")
+            elif (moves.at[a.firm_id, "site_id"], int(moves.at[a.firm_id, "year"])) != (
+                a.site_id, int(a.year)
+            ):
+                out.append(f"committed firm {a.firm_id} is planned at "
+                           f"{moves.at[a.firm_id, 'site_id']} {moves.at[a.firm_id, 'year']}, "
+                           f"not {a.site_id} {a.year}")
+        elif a.firm_id in moves.index:
+            out.append(f"{a.status} firm {a.firm_id} is in the schedule")
+    return out
+
+
+def replan_workspace(
+    workspace: Any,
+    baseline_run: Any,
+    out: Any,
+    opts: Any = None,
+    as_of: int | None = None,
+    actuals_file: Any = None,
+    on_progress: Any = None,
+    token: Any = None,
+) -> Any:
+    """Re-plan a workspace against a baseline run and write the run folder ``out``.
+
+    Parameters
+    ----------
+    workspace, baseline_run, out : pathlib.Path
+        The workspace, the baseline run folder, the run folder to write.
+    opts : relocation.workflow.PlanOptions, optional
+        Every ``plan`` option (``--set``, solver settings, ``--force``, ``--lang``).
+    as_of : int, optional
+        The last year of recorded facts (default: the year before the horizon's start).
+    actuals_file : pathlib.Path, optional
+        Replaces the workspace's ``actuals`` table.
+
+    Returns
+    -------
+    relocation.workflow.RunOutcome
+
+    Raises
+    ------
+    InputError
+        Bad input or options (nothing written).
+    InfeasibleError
+        A future window or a deadline cannot be met (``out`` holds ``summary.json``).
+    """
+    import dataclasses
+    from pathlib import Path
+    from types import MappingProxyType
+
+    from geodata.outputs import check_destination
+    from geodata.workspace import read_actuals, read_workspace
+    from relocation.diff import read_run
+    from relocation.domain.errors import InfeasibleError
+    from relocation.phases import enter_phase
+    from relocation.run_folder import write_run
+    from relocation.workflow import (
+        PlanOptions,
+        RunOutcome,
+        effective_scenario,
+        infeasible_lines,
+        plan_scenario,
+    )
+
+    opts = opts or PlanOptions()
+    out = Path(out)
+    check_destination(out, opts.force)
+    enter_phase("reading", token)
+    ws = read_workspace(Path(workspace))
+    if actuals_file is not None:
+        ws = read_actuals(ws, Path(actuals_file))
+    sc = effective_scenario(ws, opts)
+    base = read_run(Path(baseline_run))
+    setup = prepare_replan(ws, sc, base.schedule, as_of)
+    result = plan_scenario(ws, setup.scenario, on_progress, token, command=opts.command,
+                           problem=setup.problem, hint_rows=baseline_hint(setup))
+    info = {
+        "baseline": str(Path(baseline_run).resolve()),
+        "as_of": setup.as_of,
+        "actuals": None if actuals_file is None else str(Path(actuals_file).resolve()),
+        "actuals_rows": int(len(ws.actuals)),
+        "workspace": str(Path(workspace).resolve()),
+        "history_windows": [h["text"] for h in setup.history],
+        "warnings": setup.warnings,
+    }
+    summary = {**result.summary, "replan": info}
+    extra = {}
+    if result.plan is not None:
+        broken = check_actuals_hold(result.plan, setup.actuals)
+        if broken:  # a bug, never a user error
+            raise RuntimeError("plan breaks actuals: " + "; ".join(broken[:10]))
+        changes = changes_table(setup, result.plan, opts.lang if opts.lang == "vi" else "en")
+        summary["changes"] = changes_summary(setup, result.plan, changes)
+        summary["check"] = {**summary.get("check", {}), "actuals_ok": True}
+        extra = {"changes.csv": ("Thay đổi - Changes", changes)}
+    result = dataclasses.replace(result, summary=MappingProxyType(summary))
+    write_run(result, out, force=opts.force, render_map=opts.render_map, lang=opts.lang,
+              token=token, extra_tables=extra)
+    outcome = RunOutcome(result.summary, result.plan, out, result)
+    if result.infeasible:
+        raise InfeasibleError(infeasible_lines(result), best_share=result.best_share)
+    return outcome
+
+
+def replan_report(summary: Any) -> str:
+    """The replan's lines after the plan report: history windows, warnings, changes."""
+    info = summary.get("replan") or {}
+    lines = [f"annual review as of {info.get('as_of')}:"]
+    for text in info.get("history_windows", []):
+        lines.append(f"  history: {text}")
+    for w in info.get("warnings", []):
+        if not any(w == t for t in info.get("history_windows", [])):
+            lines.append(f"  warning: {w}")
+    ch = summary.get("changes")
+    if ch:
+        why = ", ".join(f"{k} {v:,}" for k, v in ch["by_why"].items()) or "none"
+        lines.append(f"  {ch['changed_firms']:,} of {ch['baseline_firms']:,} baseline firms "
+                     f"change site or year ({why}); changes.csv")
+        lines.append(f"  objective without the stability term "
+                     f"{ch['objective_without_stability'] / 1e9:,.1f} bn VND (stability "
+                     f"{ch['stability_vnd'] / 1e9:,.1f} bn VND)")
+    return "\n".join(lines)

@@ -109,6 +109,7 @@ def write_run(
     render_map: bool = True,
     lang: str = "vi",
     token: StopToken | None = None,
+    extra_tables: Mapping[str, tuple[str, pd.DataFrame]] | None = None,
 ) -> Path:
     """Write ``result`` as the run folder ``out`` (staged, then renamed into place).
 
@@ -129,6 +130,9 @@ def write_run(
         Map language, ``vi`` or ``en``.
     token : StopToken, optional
         Checked before and after writing, before the rename: a stop writes nothing.
+    extra_tables : mapping, optional
+        ``file name → (workbook sheet name, table)`` written beside the plan's files and
+        as sheets of ``schedule.xlsx`` (the replan's ``changes.csv``).
 
     Returns
     -------
@@ -146,14 +150,19 @@ def write_run(
     out = Path(out)
     with staged_folder(out, force) as tmp:
         if result.plan is not None:
-            _write_plan_files(result, tmp, render_map, lang, token)
+            _write_plan_files(result, tmp, render_map, lang, token, extra_tables or {})
         write_json(result.summary, tmp / "summary.json")
         check_stop(token)  # the last moment a stop can keep the previous folder
     return out
 
 
 def _write_plan_files(
-    result: PlanResult, tmp: Path, render_map: bool, lang: str, token: StopToken | None
+    result: PlanResult,
+    tmp: Path,
+    render_map: bool,
+    lang: str,
+    token: StopToken | None,
+    extra_tables: Mapping[str, tuple[str, pd.DataFrame]],
 ) -> None:
     ws, sc, plan = result.workspace, result.scenario, result.plan
     assert plan is not None and result.site_load is not None and result.freed_land is not None
@@ -163,11 +172,15 @@ def _write_plan_files(
     schedule = schedule[list(SCHEDULE_COLUMNS)]
     write_csv(schedule, tmp / "schedule.csv")
     write_csv(load, tmp / "site_load.csv")
+    sheets = _extra_sheets(load, land)
+    for name, (sheet, table) in extra_tables.items():
+        write_csv(table, tmp / name)
+        sheets[sheet] = table
     write_schedule_xlsx(
         tmp / "schedule.xlsx",
         schedule,
         _summary_rows(result.summary, sc),
-        extra_sheets=_extra_sheets(load, land),
+        extra_sheets=sheets,
     )
     check_stop(token)
     write_plan_gpkg(tmp / "plan.gpkg", ws, plan.moves, load, land["parcels"], sc.crs.output)
@@ -229,6 +242,15 @@ def _summary_rows(summary: Mapping[str, Any], sc: Scenario) -> list[tuple[str, s
     for t, v in summary["terms"].items():
         vi, en = label(f"{t}_vnd", "vi"), label(f"{t}_vnd", "en")
         rows.append((vi, en, v))
+    changes = summary.get("changes")
+    if changes:
+        rows.append(("Năm rà soát (as-of)", "Review year (as of)", changes["as_of"]))
+        rows.append(("Số DN thay đổi so với kế hoạch gốc", "Firms changed from the baseline",
+                     changes["changed_firms"]))
+        for why, n in changes["by_why"].items():
+            rows.append((f"Thay đổi: {why}", f"Changes: {why}", n))
+        rows.append(("Hàm mục tiêu không tính ổn định (VND)", "Objective without stability (VND)",
+                     changes["objective_without_stability"]))
     land = summary.get("freed_land")
     if land:
         for k, v in land.get("hectares_by_class", {}).items():
