@@ -199,7 +199,7 @@ def write_schedule_xlsx(
                 for i, v in enumerate(values, start=2):
                     if is_text or col.endswith("_id"):
                         sh.write_string(i, j, "" if v is None else str(v), text)
-                    elif isinstance(v, float) and math.isnan(v):
+                    elif v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
                         sh.write_blank(i, j, None)
                     else:
                         sh.write_number(i, j, float(v), money if col.endswith("_vnd") else None)

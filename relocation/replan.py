@@ -381,19 +381,55 @@ def prepare_replan(
 
 
 def baseline_hint(setup: ReplanSetup) -> np.ndarray:
-    """Option rows of the baseline moves that are still admissible (the solver's hint)."""
+    """A plan close to the baseline for the solver to start from (option rows).
+
+    Baseline moves that are still admissible are kept; the other firms (forced, unrecorded,
+    committed, locked) take, one by one in id order, their cheapest admissible move (the
+    stability term included) that the land left at the site in every later year, the
+    yearly move limit and the support budget still allow. The solver checks the result and
+    ignores it if a rule is broken; the hint never changes what is optimal.
+    """
     p = setup.problem
+    opts = p.options
     spos = {s: j for j, s in enumerate(p.sites["site_id"])}
+    start = p.years[0]
     b = p.firms[p.firms["baseline_site_id"] != ""]
-    f = b.index.to_numpy()
     s = np.array([spos.get(x, -1) for x in b["baseline_site_id"]], dtype=np.int64)
-    y = b["baseline_year"].to_numpy(dtype=np.int64)
-    key = pd.MultiIndex.from_arrays([p.options["firm"], p.options["site"], p.options["year"]])
-    rows = key.get_indexer(pd.MultiIndex.from_arrays([f, s, y]))
-    # Committed and locked firms have exactly one admissible move: hint it too.
-    fixed = p.options[p.options["firm"].isin(np.flatnonzero(p.must_move))]
-    single = fixed.groupby("firm").filter(lambda g: len(g) == 1).index.to_numpy()
-    return np.unique(np.concatenate([rows[rows >= 0], single]).astype(np.int64))
+    key = pd.MultiIndex.from_arrays([opts["firm"], opts["site"], opts["year"]])
+    rows = key.get_indexer(pd.MultiIndex.from_arrays(
+        [b.index.to_numpy(), s, b["baseline_year"].to_numpy(dtype=np.int64)]))
+    # Locked firms keep their lock: a baseline move elsewhere is not admissible anyway.
+    kept = rows[rows >= 0]
+    placed = set(opts["firm"].to_numpy()[kept].tolist())
+    slack = p.capacity_m2.astype(np.int64).copy()
+    count = np.zeros(len(p.years), dtype=np.int64)
+    spent = np.zeros(len(p.years), dtype=np.int64)
+    for r in kept.tolist():
+        slack[opts["site"].iat[r], opts["year"].iat[r] - start:] -= opts["area_m2"].iat[r]
+        count[opts["year"].iat[r] - start] += 1
+        spent[opts["year"].iat[r] - start] += opts["support_vnd"].iat[r]
+    lim = p.scenario.limits
+    by_firm = opts.groupby("firm").indices
+    todo = [f for f in np.flatnonzero(p.planned) if f not in placed and f in by_firm]
+    extra = []
+    for f in todo:
+        cand = opts.iloc[by_firm[f]].sort_values("weighted_vnd", kind="stable")
+        for r, row in zip(by_firm[f][np.argsort(opts["weighted_vnd"].to_numpy()[by_firm[f]],
+                                                kind="stable")], cand.itertuples(), strict=True):
+            k = row.year - start
+            if slack[row.site, k:].min() < row.area_m2:
+                continue
+            if lim.max_moves_per_year is not None and count[k] + 1 > lim.max_moves_per_year:
+                continue
+            if (lim.budget_vnd_per_year is not None
+                    and spent[k] + row.support_vnd > lim.budget_vnd_per_year):
+                continue
+            slack[row.site, k:] -= row.area_m2
+            count[k] += 1
+            spent[k] += row.support_vnd
+            extra.append(r)
+            break
+    return np.unique(np.concatenate([kept, np.asarray(extra, dtype=np.int64)]))
 
 
 def check_actuals_hold(plan: Plan, actuals: pd.DataFrame) -> list[str]:

@@ -32,6 +32,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "free_m2": ("Đất còn trống (m²)", "Land free (m²)"),
     "moves": ("Số doanh nghiệp di dời", "Firms moved"),
     "share": ("Tỷ lệ đã di dời", "Share moved"),
+    "baseline_site_id": ("KCN/CCN theo kế hoạch gốc", "Baseline site"),
+    "baseline_year": ("Năm theo kế hoạch gốc", "Baseline year"),
+    "new_site_id": ("KCN/CCN mới", "New site"),
+    "new_year": ("Năm mới", "New year"),
+    "why": ("Lý do thay đổi", "Why"),
+    "rule": ("Quy định", "Rule"),
+    "saving_vnd": ("Tiết kiệm (VND)", "Saving (VND)"),
 }
 
 
