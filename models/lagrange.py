@@ -76,7 +76,7 @@ def solve_lagrangian(
     sup = opts["support_vnd"].to_numpy()[rows] / 1e9
     ny, ns = len(problem.years), len(problem.sites)
 
-    mand_all = problem.firms["mandatory"].to_numpy() & problem.planned
+    mand_all = problem.must_move
     order = np.argsort(firm, kind="stable")
     f_sorted = firm[order]
     starts = np.r_[0, np.flatnonzero(np.diff(f_sorted)) + 1]

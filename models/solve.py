@@ -195,7 +195,7 @@ def rows_feasible(problem: Problem, rows: np.ndarray, spec: ModelSpec) -> bool:
     area = opts["area_m2"].to_numpy()[rows]
     if len(np.unique(firm)) != len(firm):
         return False
-    mand = np.flatnonzero(problem.planned & problem.firms["mandatory"].to_numpy())
+    mand = np.flatnonzero(problem.must_move)
     if not np.isin(mand, firm).all():
         return False
     sc = problem.scenario

@@ -150,7 +150,9 @@ def check_actuals_as_of(actuals: pd.DataFrame, as_of: int, label: str) -> None:
                                      f"a committed move must be after the review year {as_of} "
                                      "(record it as 'moved' if it happened)"))
     if issues:
-        raise InputError(issues, summary=f"{label} does not fit --as-of {as_of}")
+        last = int(actuals["year"].max())
+        raise InputError(issues, summary=f"{label} does not fit --as-of {as_of} (its facts run "
+                         f"to {last}: pass --as-of {last}?)")
 
 
 def history_windows(
@@ -300,22 +302,22 @@ def changes_table(setup: ReplanSetup, plan: Plan, lang: str = "en") -> pd.DataFr
             why = "forced"
             rule = (f"the baseline move in {b_year} has no actuals row: it did not happen "
                     f"by {setup.as_of}")
-        elif n_year is None:
-            why, rule = "dropped", ""
         else:
-            f, s = fpos[fid], spos.get(b_site)
-            reason = None if s is None else why_inadmissible(problem, f, s, b_year)
-            costs = own_costs(problem, np.array([f, f]),
-                              np.array([s if s is not None else -1, spos[n_site]]),
-                              np.array([b_year, n_year]))
-            if not np.isnan(costs).any():
-                saving = int(costs[0] - costs[1])
+            f, s = fpos.get(fid), spos.get(b_site)
+            reason = None if s is None or f is None else why_inadmissible(problem, f, s, b_year)
             if reason is not None:
                 why, rule = "forced", reason.text(lang)
-            elif saving is not None and saving > 0:
-                why, rule = "improvement", ""
+            elif n_year is None or f is None or s is None:
+                why, rule = "dropped", ""
             else:
-                why, rule = "displaced", "makes room for forced moves"
+                costs = own_costs(problem, np.array([f, f]), np.array([s, spos[n_site]]),
+                                  np.array([b_year, n_year]))
+                if not np.isnan(costs).any():
+                    saving = int(costs[0] - costs[1])
+                if saving is not None and saving > 0:
+                    why, rule = "improvement", ""
+                else:
+                    why, rule = "displaced", "makes room for forced moves"
         rows.append((fid, b_site, b_year, n_site, n_year, why, rule, saving))
     out = pd.DataFrame(rows, columns=["firm_id", "baseline_site_id", "baseline_year",
                                       "new_site_id", "new_year", "why", "rule", "saving_vnd"])
