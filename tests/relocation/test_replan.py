@@ -67,7 +67,9 @@ def test_unchanged_scenario_changes_no_firm(tmp_path: Path, baseline) -> None:  
     assert out.summary["changes"]["changed_firms"] == 0
     assert _changes(tmp_path / "r").empty
     new = pd.read_csv(tmp_path / "r" / "schedule.csv", dtype={"firm_id": str})
-    assert sorted(zip(new["firm_id"], new["year"])) == sorted(zip(moves["firm_id"], moves["year"]))
+    got = sorted(zip(new["firm_id"], new["year"], new["site_id"], strict=True))
+    want = sorted(zip(moves["firm_id"], moves["year"], moves["site_id"], strict=True))
+    assert got == want
 
 
 def test_delayed_park_forces_its_firms(tmp_path: Path, baseline) -> None:  # type: ignore[no-untyped-def]
