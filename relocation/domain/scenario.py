@@ -204,7 +204,7 @@ class Stability(_Section):
     """
 
     site_change_vnd: int = Field(3_000_000_000, ge=0)  # (assumption)
-    year_shift_vnd_per_year: int = Field(1_000_000_000, ge=0)  # (assumption)
+    year_shift_vnd_per_year: int = Field(6_000_000_000, ge=0)  # (assumption)
 
 
 class Scenario(_Section):
