@@ -103,6 +103,9 @@ class Explainer:
         sup = opts["support_vnd"].to_numpy()[self.row]
         self.support = np.bincount(self.year - self.start, weights=sup, minlength=n_y)
         self.by_firm = opts.groupby("firm").indices
+        self.cols = {c: opts[c].to_numpy() for c in
+                     ("site", "year", "area_m2", "weighted_vnd", "support_vnd", "pair")}
+        self.firm_pos = {fid: i for i, fid in enumerate(p.firms["firm_id"])}
         self.group_of = {}
         for g, members in p.supply_groups().items():
             for f in members.tolist():
@@ -135,23 +138,22 @@ class Explainer:
         """
         p = self.problem
         sc = p.scenario
-        opts = p.options
+        col = self.cols
         rows = self.by_firm.get(f, np.zeros(0, dtype=np.int64))
         k0 = self.where.get(f)
-        sub = opts.iloc[rows]
-        s = sub["site"].to_numpy()
-        y = sub["year"].to_numpy()
-        a = sub["area_m2"].to_numpy()
-        coef = sub["weighted_vnd"].to_numpy()
+        s = col["site"][rows]
+        y = col["year"][rows]
+        a = col["area_m2"][rows]
+        coef = col["weighted_vnd"][rows]
         if k0 is None:
             s0, y0, a0, c0, sup0, r0 = -1, 0, 0, 0, 0, -1
         else:
             r0 = int(self.row[k0])
             s0, y0 = int(self.site[k0]), int(self.year[k0])
-            a0, c0 = int(opts["area_m2"].iat[r0]), int(opts["weighted_vnd"].iat[r0])
-            sup0 = int(opts["support_vnd"].iat[r0])
+            a0, c0 = int(col["area_m2"][r0]), int(col["weighted_vnd"][r0])
+            sup0 = int(col["support_vnd"][r0])
         keep = rows != r0
-        sup = sub["support_vnd"].to_numpy()[keep]
+        sup = col["support_vnd"][rows][keep]
         s, y, a, coef = s[keep], y[keep], a[keep], coef[keep]
         off = y - self.start
         blocked = np.full(len(s), "", dtype=object)
@@ -228,8 +230,7 @@ def explain_firm(exp: Explainer, firm_id: str, lang: str = "en") -> dict[str, An
         For a firm id the run does not know.
     """
     p = exp.problem
-    ids = p.firms["firm_id"].tolist()
-    f = ids.index(firm_id) if firm_id in ids else None
+    f = exp.firm_pos.get(firm_id)
     if f is None:
         raise KeyError(firm_id)
     sids = p.sites["site_id"].to_numpy()
@@ -239,11 +240,11 @@ def explain_firm(exp: Explainer, firm_id: str, lang: str = "en") -> dict[str, An
         r = int(exp.row[k0])
         from relocation.domain.costs import move_terms
 
-        terms = move_terms(p.pair_terms, np.array([p.options["pair"].iat[r]]),
+        terms = move_terms(p.pair_terms, np.array([exp.cols["pair"][r]]),
                            np.array([int(exp.year[k0]) - exp.start]), p.scenario)
         chosen = {"site_id": str(sids[exp.site[k0]]), "year": int(exp.year[k0]),
                   "terms": {t: int(terms[f"{t}_vnd"].iat[0]) for t in MOVE_TERMS},
-                  "total_vnd": int(p.options["weighted_vnd"].iat[r])}
+                  "total_vnd": int(exp.cols["weighted_vnd"][r])}
     alts = exp.alternatives(f)
     ok = alts[alts["blocked"] == ""]
     best = [{"site_id": str(sids[r.site]), "year": int(r.year), "extra_vnd": int(r.extra_vnd)}
