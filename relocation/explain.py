@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relocation.domain.costs import suffix_min, why_inadmissible
+from relocation.domain.costs import move_term_values, suffix_min, why_inadmissible
 from relocation.domain.labels import label
 from relocation.domain.problem import MOVE_TERMS, Problem
 
@@ -134,8 +134,16 @@ class Explainer:
         pandas.DataFrame
             ``site``, ``year``, ``extra_vnd`` (int64: whole-plan objective with the firm
             moved there, the rest fixed, minus the plan's), ``blocked`` (str: the plan-level
-            rule that would break, ``""`` when possible). The chosen move is left out.
+            rule that would break, ``""`` when possible), cheapest first. The chosen move is
+            left out.
         """
+        s, y, extra, blocked = self.alternative_arrays(f)
+        return pd.DataFrame({"site": s, "year": y, "extra_vnd": extra, "blocked": blocked})
+
+    def alternative_arrays(
+        self, f: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`alternatives` as arrays (site, year, extra_vnd, blocked), cheapest first."""
         p = self.problem
         sc = p.scenario
         col = self.cols
@@ -196,9 +204,9 @@ class Explainer:
         split_w = int(round(sc.weights.supply_split * sc.costs.supply_split_vnd))
         extra = (coef - c0) + self._split_delta(f, s0, s) * split_w
         extra = extra + shortfall_delta * sc.rules.quota_shortfall_vnd_per_firm
-        out = pd.DataFrame({"site": s, "year": y, "extra_vnd": np.rint(extra).astype(np.int64),
-                            "blocked": blocked.astype(str)})
-        return out.sort_values(["extra_vnd", "site", "year"], kind="stable").reset_index(drop=True)
+        extra = np.rint(extra).astype(np.int64)
+        order = np.lexsort((y, s, extra))
+        return s[order], y[order], extra[order], blocked[order].astype(str)
 
     def _full_year(self, s: int, off: int, a: int, s0: int, y0: int, a0: int) -> int:
         """The first year from ``off`` on in which site ``s`` lacks ``a`` m² (others fixed)."""
@@ -238,17 +246,15 @@ def explain_firm(exp: Explainer, firm_id: str, lang: str = "en") -> dict[str, An
     chosen = None
     if k0 is not None:
         r = int(exp.row[k0])
-        from relocation.domain.costs import move_terms
-
-        terms = move_terms(p.pair_terms, np.array([exp.cols["pair"][r]]),
-                           np.array([int(exp.year[k0]) - exp.start]), p.scenario)
+        terms = move_term_values(p.pair_terms, np.array([exp.cols["pair"][r]]),
+                                 np.array([int(exp.year[k0]) - exp.start]), p.scenario)
         chosen = {"site_id": str(sids[exp.site[k0]]), "year": int(exp.year[k0]),
-                  "terms": {t: int(terms[f"{t}_vnd"].iat[0]) for t in MOVE_TERMS},
+                  "terms": {t: int(terms[t][0]) for t in MOVE_TERMS},
                   "total_vnd": int(exp.cols["weighted_vnd"][r])}
-    alts = exp.alternatives(f)
-    ok = alts[alts["blocked"] == ""]
-    best = [{"site_id": str(sids[r.site]), "year": int(r.year), "extra_vnd": int(r.extra_vnd)}
-            for r in ok.head(ALTERNATIVES).itertuples(index=False)]
+    a_site, a_year, a_extra, a_blocked = exp.alternative_arrays(f)
+    free = np.flatnonzero(a_blocked == "")
+    best = [{"site_id": str(sids[a_site[k]]), "year": int(a_year[k]),
+             "extra_vnd": int(a_extra[k])} for k in free[:ALTERNATIVES]]
     ruled = []
     firm = p.firms.iloc[f]
     near = np.argsort(p.distance_km[f], kind="stable")[:NEAREST_SITES].tolist()
@@ -260,16 +266,16 @@ def explain_firm(exp: Explainer, firm_id: str, lang: str = "en") -> dict[str, An
         if j in seen or (chosen and sids[j] == chosen["site_id"]):
             continue
         seen.add(j)
-        at = alts[alts["site"] == j]
-        if at.empty:
+        at = np.flatnonzero(a_site == j)
+        if len(at) == 0:
             reason = why_inadmissible(p, f, j, y_ref) or why_inadmissible(p, f, j, p.years[-1])
             text = reason.text(lang) if reason else "—"
-        elif (at["blocked"] == "").any():
-            cheapest = at[at["blocked"] == ""].iloc[0]
-            text = (f"{_t('cost_more', lang)} {cheapest['extra_vnd'] / 1e9:+,.2f} bn VND "
-                    f"({int(cheapest['year'])})")
+        elif (a_blocked[at] == "").any():
+            k = at[a_blocked[at] == ""][0]
+            text = (f"{_t('cost_more', lang)} {a_extra[k] / 1e9:+,.2f} bn VND "
+                    f"({int(a_year[k])})")
         else:
-            text = blocked_text(str(at.iloc[0]["blocked"]), lang)
+            text = blocked_text(str(a_blocked[at[0]]), lang)
         ruled.append({"site_id": str(sids[j]), "distance_km": round(float(p.distance_km[f, j]), 1),
                       "preferred": j in prefs, "reason": text})
     return {"firm_id": firm_id, "name": str(firm["name"]), "chosen": chosen,

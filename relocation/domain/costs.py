@@ -317,6 +317,13 @@ def _expand_years(
     )
 
 
+def move_term_values(
+    pair_terms: pd.DataFrame, pair: np.ndarray, year_offset: np.ndarray, scenario: Scenario
+) -> dict[str, np.ndarray]:
+    """As :func:`move_terms`, as a dict of float arrays of whole VND (no DataFrame)."""
+    return _int_terms(pair_terms, np.asarray(pair), np.asarray(year_offset), scenario)
+
+
 def move_terms(
     pair_terms: pd.DataFrame, pair: np.ndarray, year_offset: np.ndarray, scenario: Scenario
 ) -> pd.DataFrame:
