@@ -28,10 +28,10 @@ from relocation.domain.errors import (
     InputIssue,
     RelocationError,
 )
-from relocation.workflow import PlanOptions
 
 if TYPE_CHECKING:
     from geodata.workspace import Workspace
+    from relocation.workflow import PlanOptions
 
 logger = logging.getLogger(__name__)
 EXIT_FAILURE = 1
@@ -339,6 +339,10 @@ def _options(
         raise InputError(
             [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
         )
+    # Imported here: the workflow pulls in the solver and the map renderer, which commands
+    # such as ``explain`` and ``validate`` do not need (they answer in about a second).
+    from relocation.workflow import PlanOptions
+
     return PlanOptions(
         time_limit_s=time_limit,
         deterministic_time_s=det,
@@ -639,7 +643,9 @@ def explain_command(
         from relocation.explain import explain_firm, explanations_table, format_explanation
         from relocation.explain import load_run as load_explainer
 
-        _options(None, None, None, None, None, False, lang)
+        if lang not in ("vi", "en"):
+            raise InputError([InputIssue("--lang", None, None, lang, "must be vi or en")],
+                             summary="bad option")
         if (firm_id is None) == (not all_firms):
             raise InputError([InputIssue("explain", None, None, None,
                                          "give a FIRM_ID or --all (one of them)")],
