@@ -137,20 +137,25 @@ def allocate_social_housing(
         raise RuntimeError(f"CP-SAT found no allocation (status {solver.status_name(status)})")
     best_short = round(solver.objective_value)
     model.add(total_short <= best_short)
-    for var in x.values():
-        model.add_hint(var, solver.boolean_value(var))
+    first = {i: bool(solver.boolean_value(var)) for i, var in x.items()}
+    for i, var in x.items():
+        model.add_hint(var, first[i])
     # Stage 2: the least valuable land at that shortfall. A covering knapsack: proving
     # the last m² optimal can take long, hence the relative gap (1e-4 ≈ 5 m² on 5 ha).
     model.minimize(sum(values[i] * x[i] for i in x))
     solver.parameters.relative_gap_limit = float(relative_gap)
     status2 = solver.solve(model)
-    if status2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"CP-SAT found no allocation (status {solver.status_name(status2)})")
-    status = status2 if status == cp_model.OPTIMAL else status
-
     chosen = np.zeros(n, dtype=bool)
-    for i, var in x.items():
-        chosen[i] = bool(solver.boolean_value(var))
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        status = status2 if status == cp_model.OPTIMAL else status
+        for i, var in x.items():
+            chosen[i] = bool(solver.boolean_value(var))
+    else:
+        # Stage 2 found nothing in its time: stage 1's allocation (same least shortfall,
+        # not the least valuable land) is still a valid answer.
+        status = cp_model.FEASIBLE
+        for i, v in first.items():
+            chosen[i] = v
     allocated = {z: int(sum(areas[i] for i in x if zones[i] == z and chosen[i])) for z in targets}
     short = {z: max(0, targets[z] - allocated[z]) for z in targets}
     lost = int(sum(values[i] for i in range(n) if chosen[i]))
