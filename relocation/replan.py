@@ -300,7 +300,9 @@ def changes_table(setup: ReplanSetup, plan: Plan, lang: str = "en") -> pd.DataFr
             why, rule = "new", ""
         elif fid in unrecorded:
             why = "forced"
-            rule = (f"the baseline move in {b_year} has no actuals row: it did not happen "
+            rule = (f"kế hoạch gốc năm {b_year} không có dòng thực tế: chưa di dời đến hết "
+                    f"năm {setup.as_of}" if lang == "vi" else
+                    f"the baseline move in {b_year} has no actuals row: it did not happen "
                     f"by {setup.as_of}")
         else:
             f, s = fpos.get(fid), spos.get(b_site)
@@ -378,7 +380,7 @@ def prepare_replan(
     problem = to_problem(ws, planned_sc, actuals=actuals, baseline=stab)
     setup = ReplanSetup(planned_sc, problem, as_of, history, base, unrecorded, actuals)
     for w in setup.warnings:
-        log.warning("%s", w)
+        log.info("%s", w)  # the CLI prints them in its report
     return setup
 
 
