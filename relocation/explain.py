@@ -23,6 +23,7 @@ a CP-SAT solve of the plan with every move fixed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -243,7 +244,7 @@ def explain_firm(exp: Explainer, firm_id: str, lang: str = "en") -> dict[str, An
         raise KeyError(firm_id)
     sids = p.sites["site_id"].to_numpy()
     k0 = exp.where.get(f)
-    chosen = None
+    chosen: dict[str, Any] | None = None
     if k0 is not None:
         r = int(exp.row[k0])
         terms = move_term_values(p.pair_terms, np.array([exp.cols["pair"][r]]),
@@ -261,7 +262,7 @@ def explain_firm(exp: Explainer, firm_id: str, lang: str = "en") -> dict[str, An
     pos = {s: j for j, s in enumerate(sids)}
     prefs = [pos[s] for s in firm["preferred_site_ids"] if s in pos]
     seen = set()
-    y_ref = chosen["year"] if chosen else p.years[0]
+    y_ref = int(chosen["year"]) if chosen else int(p.years[0])
     for j in [*prefs, *near]:
         if j in seen or (chosen and sids[j] == chosen["site_id"]):
             continue
@@ -329,7 +330,7 @@ def explanations_table(exp: Explainer, lang: str = "en") -> pd.DataFrame:
     return out
 
 
-def load_run(run: Any) -> Explainer:
+def load_run(run: Path) -> Explainer:
     """Rebuild a run folder's problem and plan (its workspace, scenario and replan inputs).
 
     The run's ``scenario.toml`` is the scenario as used; a replan run's ``summary.json``
@@ -341,8 +342,6 @@ def load_run(run: Any) -> Explainer:
     InputError
         A folder that is not a run with a plan, or whose workspace has gone.
     """
-    from pathlib import Path
-
     from geodata.adapter import to_problem
     from geodata.tables import IssueLog
     from geodata.workspace import read_actuals, read_scenario, read_workspace

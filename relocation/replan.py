@@ -22,8 +22,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +35,11 @@ from relocation.domain.errors import InputError, InputIssue
 from relocation.domain.problem import MOVE_TERMS, Plan, Problem
 from relocation.domain.scenario import QuotaWindow, Scenario
 from relocation.domain.status import STATUS_RULES, FirmStatus, counts_as_history, in_quota_base
+
+if TYPE_CHECKING:  # imported lazily below: ``explain`` needs this module without the solver
+    from geodata.workspace import Workspace
+    from models.solve import StopToken
+    from relocation.workflow import PlanOptions, RunOutcome
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +285,7 @@ def changes_table(setup: ReplanSetup, plan: Plan, lang: str = "en") -> pd.DataFr
     names = dict(zip(firms["firm_id"], firms["name"], strict=True))
     names.update(dict(zip(plan.moves["firm_id"], plan.moves["firm_name"], strict=True)))
     unrecorded = set(setup.unrecorded)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for fid in sorted(set(base.index) | set(new.index) | set(facts.index)):
         b_site = str(base.at[fid, "site_id"]) if fid in base.index else ""
         b_year = int(base.at[fid, "year"]) if fid in base.index else None
@@ -348,7 +355,7 @@ def changes_summary(setup: ReplanSetup, plan: Plan, changes: pd.DataFrame) -> di
 
 
 def prepare_replan(
-    ws: Any, sc: Scenario, baseline: pd.DataFrame, as_of: int | None = None
+    ws: Workspace, sc: Scenario, baseline: pd.DataFrame, as_of: int | None = None
 ) -> ReplanSetup:
     """Check the actuals against ``as_of`` and assemble the replan's problem.
 
@@ -460,15 +467,15 @@ def check_actuals_hold(plan: Plan, actuals: pd.DataFrame) -> list[str]:
 
 
 def replan_workspace(
-    workspace: Any,
-    baseline_run: Any,
-    out: Any,
-    opts: Any = None,
+    workspace: Path,
+    baseline_run: Path,
+    out: Path,
+    opts: PlanOptions | None = None,
     as_of: int | None = None,
-    actuals_file: Any = None,
-    on_progress: Any = None,
-    token: Any = None,
-) -> Any:
+    actuals_file: Path | None = None,
+    on_progress: Callable[[Mapping[str, Any]], None] | None = None,
+    token: StopToken | None = None,
+) -> RunOutcome:
     """Re-plan a workspace against a baseline run and write the run folder ``out``.
 
     Parameters
@@ -494,7 +501,6 @@ def replan_workspace(
         A future window or a deadline cannot be met (``out`` holds ``summary.json``).
     """
     import dataclasses
-    from pathlib import Path
     from types import MappingProxyType
 
     from geodata.outputs import check_destination
@@ -551,7 +557,7 @@ def replan_workspace(
     return outcome
 
 
-def replan_report(summary: Any) -> str:
+def replan_report(summary: Mapping[str, Any]) -> str:
     """The replan's lines after the plan report: history windows, warnings, changes."""
     info = summary.get("replan") or {}
     lines = [f"annual review as of {info.get('as_of')}:"]

@@ -114,12 +114,12 @@ def _admissible_pairs(
 
     # Locks to a site and whole-site forbids (decisions, committed actuals).
     lock_site = _col(firms, "lock_site_id", "")
-    for i in np.flatnonzero(lock_site != ""):
-        ok[i] &= site_ids == lock_site[i]
-    for i, rules in enumerate(_col(firms, "forbidden", ())):
+    for k in np.flatnonzero(lock_site != ""):
+        ok[k] &= site_ids == lock_site[k]
+    for k, rules in enumerate(_col(firms, "forbidden", ())):
         for site_id, year in rules or ():
             if site_id and not year:
-                ok[i] &= site_ids != site_id
+                ok[k] &= site_ids != site_id
 
     # Land that exists at the site by the last year (the suffix minimum's largest value).
     ok &= area <= capacity_m2[:, -1][None, :]
