@@ -172,3 +172,13 @@ def test_cli_replan_and_bad_actuals(tmp_path: Path, baseline) -> None:  # type: 
     exp = run_cli("explain", str(tmp_path / "r"), "0002", "--lang", "en")
     assert exp.returncode == 0, exp.stderr
     assert "Chosen move" in exp.stdout
+
+
+def test_contradicting_lock_exits_2(tmp_path: Path) -> None:
+    # S_BB2 does not take polluting firms: locking the textile dyer 0002 there is refused.
+    root = _workspace(tmp_path / "ws", decisions=[["0002", "S_BB2", "*", "lock", ""]])
+    res = run_cli("plan", str(root), "--out", str(tmp_path / "run"), "--quiet")
+    assert res.returncode == 2
+    assert "decisions.csv, row 2, column site_id" in res.stderr
+    assert "the lock contradicts a site rule" in res.stderr
+    assert not (tmp_path / "run").exists()
