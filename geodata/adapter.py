@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from relocation.domain.assemble import assemble_problem
 from relocation.domain.problem import Problem
@@ -34,8 +35,17 @@ def road_distance_km(
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))) * road_factor
 
 
-def to_problem(ws: Workspace, scenario: Scenario | None = None) -> Problem:
+def to_problem(
+    ws: Workspace,
+    scenario: Scenario | None = None,
+    *,
+    actuals: pd.DataFrame | None = None,
+    baseline: pd.DataFrame | None = None,
+) -> Problem:
     """Build the planning problem of a validated workspace.
+
+    The workspace's ``decisions`` always apply; its ``actuals`` only when passed (the
+    replan passes them, with the baseline plan it keeps close to).
 
     Parameters
     ----------
@@ -43,6 +53,8 @@ def to_problem(ws: Workspace, scenario: Scenario | None = None) -> Problem:
         As returned by :func:`geodata.workspace.read_workspace`.
     scenario : Scenario, optional
         Replaces the workspace's scenario (sweeps pass their variants).
+    actuals, baseline : pandas.DataFrame, optional
+        See :func:`relocation.domain.assemble.assemble_problem`.
 
     Returns
     -------
@@ -66,4 +78,7 @@ def to_problem(ws: Workspace, scenario: Scenario | None = None) -> Problem:
         distance_km=dist,
         scenario=sc,
         meta={"workspace": str(ws.root), "inputs": dict(ws.input_hashes)},
+        decisions=getattr(ws, "decisions", None),
+        actuals=actuals,
+        baseline=baseline,
     )

@@ -20,7 +20,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import NormalDist
@@ -91,6 +91,12 @@ TARGETS: dict[str, Any] = {
     "preferred_share": 0.05,
     # (assumption) the authorities' yearly processing capacity: the binding resource of 2025
     "max_moves_per_year": 650,
+    # (assumption) the annual review's facts as of 2026 (actuals.csv, README "Annual
+    # review"): the programme runs behind its 2025 milestone
+    "actual_moved": {2024: 110, 2025: 240, 2026: 170},
+    "actual_committed_2027": 60,
+    "actual_closed": 36,
+    "actual_exempt": 12,
 }
 
 #: Readiness (``earliest_year``) by size band (assumption): bigger firms need longer to secure
@@ -1297,6 +1303,94 @@ class DemoData:
     stations: pd.DataFrame
     sectors: pd.DataFrame
     scenario_toml: str
+    actuals: pd.DataFrame | None = None
+
+
+#: The annual review's year of the demo's ``actuals.csv`` (late 2026, brief §1.1's timeline).
+ACTUALS_AS_OF = 2026
+#: A separate, seeded stream for the actuals, so that the other tables do not change.
+ACTUALS_STREAM = 9
+
+
+def _released(sites: pd.DataFrame, phases: pd.DataFrame, years: range) -> dict[str, np.ndarray]:
+    """Cumulative land released at each site by the end of each year (as the planner reads it)."""
+    out = {}
+    yrs = np.asarray(years)
+    for row in sites.itertuples(index=False):
+        ph = phases[phases["site_id"] == row.site_id]
+        rel = np.zeros(len(yrs))
+        if len(ph):
+            for year, m2 in zip(ph["year"], ph["released_area_m2"], strict=True):
+                rel[yrs >= year] += m2
+        elif pd.notna(row.free_area_m2):
+            rel[yrs >= int(row.available_from)] += float(row.free_area_m2)
+        out[row.site_id] = rel
+    return out
+
+
+def build_actuals(
+    firms: pd.DataFrame, sites: pd.DataFrame, phases: pd.DataFrame, seed: int = DEMO_SEED
+) -> pd.DataFrame:
+    """The demo's ``actuals.csv`` as of 2026 (every count a ``TARGETS`` assumption).
+
+    Firms moved in 2024–2026 and committed for 2027 go, in a seeded random order, to the
+    nearest site that accepts them and still has land in that year and every later year
+    (land taken from the year of the move on, as the planner counts it); closed firms are
+    small encouraged ones; exempt firms are any others. Deterministic for a seed.
+    """
+    rng = np.random.default_rng([seed, ACTUALS_STREAM])
+    years = range(HORIZON[0], HORIZON[1] + 1)
+    yrs = np.asarray(years)
+    free = _released(sites, phases, years)
+    for site_id, area in zip(firms["moved_site_id"], firms["land_area_m2"], strict=True):
+        if site_id:
+            free[site_id] = free[site_id] - area
+    site_rows = {r.site_id: r for _, r in sites.iterrows()}
+    order = rng.permutation(np.flatnonzero(firms["moved_year"].isna().to_numpy()))
+    taken: set[int] = set()
+    rows: list[dict[str, object]] = []
+
+    def place(i: int, year: int) -> str:
+        firm = firms.iloc[i]
+        d = (sites["lon"] - firm["lon"]) ** 2 + (sites["lat"] - firm["lat"]) ** 2
+        for j in np.argsort(d.to_numpy(), kind="stable"):
+            site = sites.iloc[j]
+            tail = free[site["site_id"]][yrs >= year]
+            if _compatible(firm, site_rows[site["site_id"]]) and tail.min() >= firm["land_area_m2"]:
+                free[site["site_id"]][yrs >= year] -= firm["land_area_m2"]
+                return str(site["site_id"])
+        return ""
+
+    def pick(n: int, ok: Callable[[int], bool], status: str, year_of: Callable[[], int],
+             note: str, with_site: bool) -> None:
+        count = 0
+        for i in order:
+            if count == n:
+                return
+            if i in taken or not ok(int(i)):
+                continue
+            year = year_of()
+            site = place(int(i), year) if with_site else ""
+            if with_site and not site:
+                continue
+            taken.add(int(i))
+            rows.append({"firm_id": firms.at[i, "firm_id"], "status": status, "site_id": site,
+                         "year": year, "note": note})
+            count += 1
+
+    for year, n in TARGETS["actual_moved"].items():
+        pick(n, lambda i, y=year: int(firms.at[i, "earliest_year"]) <= y, "moved",
+             lambda y=year: y, "đã di dời / moved", True)
+    pick(TARGETS["actual_committed_2027"], lambda i: int(firms.at[i, "earliest_year"]) <= 2027,
+         "committed", lambda: 2027, "đã ký thuê đất / lease signed", True)
+    pick(TARGETS["actual_closed"],
+         lambda i: not firms.at[i, "mandatory"] and firms.at[i, "land_area_m2"] < 5_000,
+         "closed", lambda: int(rng.integers(2024, ACTUALS_AS_OF + 1)),
+         "giải thể / ceased trading", False)
+    pick(TARGETS["actual_exempt"], lambda i: True, "exempt", lambda: 2025,
+         "được miễn / removed from the list", False)
+    out = pd.DataFrame(rows, columns=["firm_id", "status", "site_id", "year", "note"])
+    return out.sort_values("firm_id", kind="stable").reset_index(drop=True)
 
 
 def generate_demo(seed: int = DEMO_SEED) -> DemoData:
@@ -1316,14 +1410,16 @@ def generate_demo(seed: int = DEMO_SEED) -> DemoData:
     zones = build_zones()
     sites = build_sites(zones)
     firms = build_firms(rng, zones, sites)
+    phases = build_site_phases(firms)
     return DemoData(
         firms=firms,
         sites=sites,
-        site_phases=build_site_phases(firms),
+        site_phases=phases,
         zones=zones,
         stations=build_stations(zones),
         sectors=build_sectors(),
         scenario_toml=build_scenario_toml(),
+        actuals=build_actuals(firms, sites, phases, seed),
     )
 
 
@@ -1384,6 +1480,7 @@ DEMO_FILES = (
     "stations.csv",
     "sectors.csv",
     "scenario.toml",
+    "actuals.csv",
 )
 
 
@@ -1413,6 +1510,7 @@ def write_demo(out_dir: Path | str = DEFAULT_OUT, seed: int = DEMO_SEED) -> list
         "stations.csv": _csv_text(data.stations),
         "sectors.csv": _csv_text(data.sectors),
         "scenario.toml": data.scenario_toml,
+        "actuals.csv": _csv_text(data.actuals if data.actuals is not None else pd.DataFrame()),
     }
     paths = []
     for name in DEMO_FILES:

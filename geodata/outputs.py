@@ -366,6 +366,27 @@ def summary_rows(
         rows.append((f"Số DN di dời năm {y}", f"Moves in {y}", per_year.get(str(y), 0), "count"))
     for t, v in (summary.get("terms") or {}).items():
         rows.append((label(f"{t}_vnd", "vi"), label(f"{t}_vnd", "en"), v, "vnd"))
+    changes = summary.get("changes")
+    if changes:  # a re-plan against a baseline
+        rows += [
+            ("Năm rà soát (as-of)", "Review year (as of)", changes["as_of"], "count"),
+            (
+                "Số DN thay đổi so với kế hoạch gốc",
+                "Firms changed from the baseline",
+                changes["changed_firms"],
+                "count",
+            ),
+            *(
+                (f"Thay đổi: {why}", f"Changes: {why}", n, "count")
+                for why, n in changes["by_why"].items()
+            ),
+            (
+                "Hàm mục tiêu không tính ổn định (VND)",
+                "Objective without stability (VND)",
+                changes["objective_without_stability"],
+                "vnd",
+            ),
+        ]
     land = summary.get("freed_land")
     if land:
         rows += freed_land_rows(dict(land))

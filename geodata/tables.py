@@ -29,7 +29,10 @@ from relocation.domain.errors import InputIssue
 logger = logging.getLogger(__name__)
 
 #: Every table a workspace may hold, in reading order.
-TABLES = ("sectors", "zones", "sites", "site_phases", "firms", "stations", "pairs")
+TABLES = (
+    "sectors", "zones", "sites", "site_phases", "firms", "stations", "pairs", "actuals",
+    "decisions",
+)
 REQUIRED_TABLES = frozenset({"firms", "sites", "zones", "stations", "sectors"})
 TABLE_EXTENSIONS = (".csv", ".xlsx", ".geojson", ".gpkg")
 GEO_EXTENSIONS = (".geojson", ".gpkg")
@@ -47,6 +50,8 @@ MAX_ROWS = {
     "sectors": 1_000,
     "site_phases": 100_000,
     "pairs": 2_000_000,
+    "actuals": 200_000,
+    "decisions": 200_000,
 }
 
 _VALUE_CHARS = 60

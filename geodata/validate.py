@@ -52,6 +52,8 @@ KNOWN_COLUMNS = {
                  "line_kind"},
     "sectors": {"code", "name_vi", "name_en", "pollution"},
     "pairs": {"firm_id", "site_id", "cost_vnd", "required_area_m2"},
+    "actuals": {"firm_id", "status", "site_id", "year", "note"},
+    "decisions": {"firm_id", "site_id", "year", "rule", "note"},
 }
 
 

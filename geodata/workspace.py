@@ -7,6 +7,7 @@ raises one ``InputError`` listing every problem. ``export_demo`` writes the embe
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.resources
 import logging
@@ -25,6 +26,7 @@ import pandas as pd
 import pydantic
 from pyproj import CRS
 
+from geodata import actuals as A
 from geodata import validate as V
 from geodata.crs import parse_crs, transformer_to_wgs84
 from geodata.tables import (
@@ -88,6 +90,13 @@ class Workspace:
     pairs : pandas.DataFrame or None
         firm_id, site_id, cost_vnd (Int64, NA if blank), required_area_m2 (float, NaN if
         blank); ``None`` when the workspace has no pairs table.
+    actuals : pandas.DataFrame
+        The annual review's facts (``geodata.actuals``): firm_id, status, site_id (""
+        if none), year (int64), note, row (the file's row, for messages); empty if absent.
+        Applied by ``relocation replan`` only (``plan`` plans from the horizon's start).
+    decisions : pandas.DataFrame
+        Planners' locks and forbids: firm_id, site_id ("*" = any), year (Int64, NA =
+        any), rule (lock/forbid), note, row; empty if absent. Honoured by every command.
     input_hashes : dict
         File name → SHA-256 hex digest of every input file read.
     warnings : tuple of InputIssue
@@ -105,6 +114,9 @@ class Workspace:
     pairs: pd.DataFrame | None
     input_hashes: dict[str, str]
     warnings: tuple[InputIssue, ...]
+    actuals: pd.DataFrame = dataclasses.field(default_factory=A.empty_actuals)
+    decisions: pd.DataFrame = dataclasses.field(default_factory=A.empty_decisions)
+    actuals_label: str = "actuals.csv"
 
 
 def _sha256(path: Path) -> str:
@@ -241,8 +253,9 @@ def read_workspace(path: Path) -> Workspace:
     hashes = hash_inputs(root, [p for p in files if p.is_file()])
     if log.errors or tables is None:
         raise InputError(log.issues, summary=f"{root} is not a valid workspace")
-    firms, sites, phases, zones, stations, sectors, pairs = tables
+    firms, sites, phases, zones, stations, sectors, pairs, actuals, decisions = tables
     firms, stations, phases = V.finalise_dtypes(firms, stations, phases)
+    actuals = actuals.astype({"year": "int64"})
     warnings = collapse_warnings(log.warnings)
     for issue in warnings:
         logger.info("input warning: %s", issue.format())
@@ -258,7 +271,50 @@ def read_workspace(path: Path) -> Workspace:
         pairs=pairs,
         input_hashes=hashes,
         warnings=warnings,
+        actuals=actuals,
+        decisions=decisions,
+        actuals_label=sources["actuals"].label if "actuals" in sources else "actuals.csv",
     )
+
+
+def read_actuals(ws: Workspace, path: Path) -> Workspace:
+    """Replace the workspace's ``actuals`` by the table in ``path`` (``--actuals FILE``).
+
+    Raises
+    ------
+    InputError
+        Every problem of the file (file, row, column, value), or a missing file.
+    """
+    from geodata.tables import TableSource
+
+    path = Path(path)
+    log = IssueLog()
+    if not path.is_file():
+        raise InputError([InputIssue(str(path), None, None, None, "no such file")],
+                         summary="cannot read the actuals")
+    raw = read_table(TableSource("actuals", path, None, path.name), log)
+    if raw is not None:
+        V.check_unknown_columns(raw, log)
+    actuals = A.normalise_actuals(raw, log)
+    A.check_actuals(raw, log, actuals, ws.firms, ws.sites, ws.site_phases, ws.scenario)
+    A.check_decisions(_decisions_raw(ws), log, ws.decisions, actuals, ws.firms, ws.sites,
+                      ws.scenario)
+    if log.errors:
+        raise InputError(log.issues, summary=f"{path} is not a valid actuals table")
+    hashes = {**ws.input_hashes, path.name: _sha256(path)}
+    return dataclasses.replace(ws, actuals=actuals.astype({"year": "int64"}),
+                               input_hashes=hashes, actuals_label=path.name)
+
+
+def _decisions_raw(ws: Workspace) -> RawTable | None:
+    """A stand-in raw table for re-checking the decisions (row numbers are kept)."""
+    if ws.decisions.empty:
+        return None
+    from geodata.tables import TableSource
+
+    src = TableSource("decisions", ws.root / "decisions.csv", None, "decisions.csv")
+    return RawTable(src, pd.DataFrame(index=range(len(ws.decisions))),
+                    ws.decisions["row"].to_numpy())
 
 
 def collapse_warnings(issues: list[InputIssue], keep: int = 5) -> tuple[InputIssue, ...]:
@@ -293,6 +349,9 @@ def _normalise(
     r_sectors, r_zones, r_sites = raws.get("sectors"), raws.get("zones"), raws.get("sites")
     r_firms, r_stations = raws.get("firms"), raws.get("stations")
     r_phases, r_pairs = raws.get("site_phases"), raws.get("pairs")
+    r_actuals, r_decisions = raws.get("actuals"), raws.get("decisions")
+    actuals = A.normalise_actuals(r_actuals, log)
+    decisions = A.normalise_decisions(r_decisions, log)
     sectors = V.normalise_sectors(r_sectors, log) if r_sectors is not None else None
     zones = V.normalise_zones(r_zones, log) if r_zones is not None else None
     sites = V.normalise_sites(r_sites, log, input_crs) if r_sites is not None else None
@@ -325,12 +384,15 @@ def _normalise(
         V.check_stations(r_stations, log, stations, zones)
     if scenario_ok and sites is not None and zones is not None:
         V.check_scenario_refs(log, scenario, sites, zones)
+    if firms is not None and sites is not None and scenario_ok:
+        A.check_actuals(r_actuals, log, actuals, firms, sites, phases, scenario)
+        A.check_decisions(r_decisions, log, decisions, actuals, firms, sites, scenario)
     parts = (firms, sites, phases, zones, stations, sectors)
     if any(p is None for p in parts):
         return None
     if not log.errors and r_firms is not None:
         V.capacity_hints(log, r_firms.label, firms, sites, phases, scenario)
-    return (*parts, pairs)
+    return (*parts, pairs, actuals, decisions)
 
 
 def _demo_dir() -> Any:

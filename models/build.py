@@ -115,12 +115,15 @@ def add_one_move_per_firm(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> 
 def add_mandatory_deadlines(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None:
     """A mandatory firm moves by its zone's deadline: ``Σ_{s, t ≤ deadline} x[f,s,t] = 1``.
 
-    Options after the deadline do not exist, so the rule is ``Σ x[f,·,·] ≥ 1``.
+    Options after the deadline do not exist, so the rule is ``Σ x[f,·,·] ≥ 1``. A firm
+    fixed by a committed actual or locked by a decision must move too: its options are
+    only the locked site and/or year, so the same row fixes its move.
     """
     firms = problem.firms
     groups = bm.options.groupby("firm").groups
-    for f in np.flatnonzero(problem.planned & firms["mandatory"].to_numpy()):
-        key = f"deadline:{firms.at[f, 'firm_id']}"
+    for f in np.flatnonzero(problem.must_move):
+        kind = "deadline" if firms.at[f, "mandatory"] else "lock"
+        key = f"{kind}:{firms.at[f, 'firm_id']}"
         idx = groups.get(f)
         expr = cp_model.LinearExpr.sum(bm.x[idx].tolist()) if idx is not None else 0
         _add(bm, spec, key, expr >= 1)

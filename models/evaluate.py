@@ -111,7 +111,7 @@ def evaluate_rows(problem: Problem, rows: np.ndarray, spec: ModelSpec | None = N
 
     if len(np.unique(firm)) != len(firm):
         broken.append("one-move")
-    mand = np.flatnonzero(problem.planned & problem.firms["mandatory"].to_numpy())
+    mand = np.flatnonzero(problem.must_move)
     if not np.isin(mand, firm).all():
         broken.append("deadline")
     n, before = problem.n_slated, problem.n_moved_before

@@ -31,7 +31,7 @@ def _needed_by_year(problem: Problem, firm_last: dict[int, int]) -> tuple[np.nda
             need[k] = max(need[k], lo - big * (w - k))
             allow[k] = min(allow[k], hi)
     due = np.zeros(len(years), dtype=np.int64)
-    mand = problem.firms["mandatory"].to_numpy()
+    mand = problem.must_move  # mandatory, committed or locked
     for f, last in firm_last.items():
         if mand[f]:
             due[last - years[0]] += 1
@@ -91,7 +91,7 @@ def greedy_plan(problem: Problem, lp_value: np.ndarray | None = None) -> np.ndar
     budget = np.inf if lim.budget_vnd_per_year is None else float(lim.budget_vnd_per_year)
     used = np.zeros(len(problem.sites), dtype=np.int64)
     cap = problem.capacity_m2
-    mand = problem.firms["mandatory"].to_numpy()
+    mand = problem.must_move  # mandatory, committed or locked
     remaining = set(by_firm)
     chosen: list[int] = []
     count = 0

@@ -86,7 +86,7 @@ def solve_lagrangian(
             "optimal", float(ev.objective), z, z, rows, 0.0,
             lp_value=float(ev.objective), source="lagrangian",
         )
-    mand_all = problem.firms["mandatory"].to_numpy() & problem.planned
+    mand_all = problem.must_move
     order = np.argsort(firm, kind="stable")
     f_sorted = firm[order]
     starts = np.r_[0, np.flatnonzero(np.diff(f_sorted)) + 1]

@@ -98,7 +98,7 @@ class _Layout:
 
         # One move per firm (mandatory: exactly one, options end at the deadline).
         firms_with = np.unique(self.firm)
-        mand = problem.firms["mandatory"].to_numpy() & problem.planned
+        mand = problem.must_move
         self.missing_mandatory = np.setdiff1d(np.flatnonzero(mand), firms_with)
         self.firm_row = np.full(len(problem.firms), -1, dtype=np.int64)
         self.firm_row[firms_with] = new_rows(

@@ -190,7 +190,7 @@ def repair_plan(problem: Problem, rows: np.ndarray, coef: np.ndarray | None = No
     coef = problem.options["weighted_vnd"].to_numpy() if coef is None else coef
     st = _State(problem, rows, coef)
     last = st.ny - 1
-    mand = np.flatnonzero(problem.planned & problem.firms["mandatory"].to_numpy())
+    mand = np.flatnonzero(problem.must_move)
     for f in mand.tolist():
         if f not in st.choice and not st.insert(f, last):
             st.place_with_ejection(f, last)

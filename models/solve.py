@@ -831,6 +831,7 @@ def solve(
     on_progress: Callable[[Mapping[str, Any]], None] | None = None,
     token: StopToken | None = None,
     spec: ModelSpec | None = None,
+    hint_rows: np.ndarray | None = None,
 ) -> SolveResult:
     """Solve ``problem`` and return a frozen :class:`SolveResult`.
 
@@ -844,6 +845,9 @@ def solve(
         Lets a signal handler stop the solve; a stopped solve raises :class:`Interrupted`.
     spec : ModelSpec, optional
         Model variant (tests fix moves with it).
+    hint_rows : numpy.ndarray, optional
+        Option rows of a known plan (the replan's baseline): the first incumbent when it
+        keeps every rule, ignored otherwise.
 
     Returns
     -------
@@ -853,6 +857,7 @@ def solve(
     params = params or SolveParams()
     run = _Run(params, on_progress, token)
     base = spec or ModelSpec()
+    known = () if hint_rows is None else (np.asarray(hint_rows, dtype=np.int64),)
     stats: dict[str, Any] = {"mode": problem.scenario.weights.mode}
     w = problem.scenario.weights
     if w.mode == "lexicographic":
@@ -863,7 +868,7 @@ def solve(
             problem.pair_terms, problem.options, problem.scenario, DISRUPTION_TERMS
         )
         s1 = ModelSpec(coefficients=cost, split_weight=0.0, fix=base.fix)
-        st = _run_pass(problem, s1, run, 0.5)
+        st = _run_pass(problem, s1, run, 0.5, known)
         stats["stage1"] = _pass_stats(st)
         if st.outcome in (Status.OPTIMAL, Status.FEASIBLE) and st.ub is not None:
             # The weighted plan, quickly: when it lies within the cost cap, the second
@@ -880,11 +885,11 @@ def solve(
             )
             stats["stage1"]["objective"] = st.ub
             run.best_bound = -float("inf")
-            hints = tuple(p.rows for p in (st, wp) if p.rows is not None)
+            hints = (*known, *(p.rows for p in (st, wp) if p.rows is not None))
             st = _run_pass(problem, s2, run, 1.0, hints)
             stats["stage2"] = {"cost_cap": cap, **_pass_stats(st)}
     else:
-        st = _run_pass(problem, base, run, 1.0)
+        st = _run_pass(problem, base, run, 1.0, known)
         stats.update(_pass_stats(st))
     plan_found = st.outcome in (Status.OPTIMAL, Status.FEASIBLE)
     rows = st.rows if plan_found and st.rows is not None else np.zeros(0, dtype=np.int64)

@@ -29,10 +29,10 @@ from relocation.domain.errors import (
     InputIssue,
     RelocationError,
 )
-from relocation.workflow import PlanOptions
 
 if TYPE_CHECKING:
     from geodata.workspace import Workspace
+    from relocation.workflow import PlanOptions
 
 logger = logging.getLogger(__name__)
 EXIT_FAILURE = 1
@@ -193,8 +193,18 @@ def export_demo_command(
     run_guarded(work)
 
 
-def _plan_and_report(workspace: Path, out: Path, opts: PlanOptions, quiet: bool) -> int:
-    """Plan in a worker thread so that Ctrl-C and SIGTERM stop the solver promptly."""
+def _plan_and_report(
+    workspace: Path,
+    out: Path,
+    opts: PlanOptions,
+    quiet: bool,
+    runner: Callable[..., object] | None = None,
+) -> int:
+    """Plan in a worker thread so that Ctrl-C and SIGTERM stop the solver promptly.
+
+    ``runner(on_progress, token)`` replaces :func:`relocation.workflow.plan_workspace`
+    (the replan passes its own).
+    """
     import threading
 
     from models.solve import Interrupted, StopToken
@@ -207,7 +217,10 @@ def _plan_and_report(workspace: Path, out: Path, opts: PlanOptions, quiet: bool)
 
     def target() -> None:
         try:
-            box["outcome"] = plan_workspace(workspace, out, opts, progress.update, token)
+            if runner is not None:
+                box["outcome"] = runner(progress.update, token)
+            else:
+                box["outcome"] = plan_workspace(workspace, out, opts, progress.update, token)
         except BaseException as exc:  # re-raised in the main thread
             box["error"] = exc
 
@@ -254,6 +267,10 @@ def _plan_and_report(workspace: Path, out: Path, opts: PlanOptions, quiet: bool)
     from relocation.report import plan_report
 
     typer.echo(plan_report(outcome.summary, out))  # type: ignore[attr-defined]
+    if runner is not None:
+        from relocation.replan import replan_report
+
+        typer.echo(replan_report(outcome.summary))  # type: ignore[attr-defined]
     return EXIT_OK if outcome.plan is not None else EXIT_NO_PLAN  # type: ignore[attr-defined]
 
 
@@ -321,6 +338,10 @@ def _options(
         raise InputError(
             [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
         )
+    # Imported here: the workflow pulls in the solver and the map renderer, which commands
+    # such as ``explain`` and ``validate`` do not need (they answer in about a second).
+    from relocation.workflow import PlanOptions
+
     return PlanOptions(
         time_limit_s=time_limit,
         deterministic_time_s=det,
@@ -584,6 +605,90 @@ def diff_command(
         if out is not None:
             write_diff_csv(d, out)
             typer.echo(f"wrote {out}")
+        return EXIT_OK
+
+    run_guarded(work)
+
+
+# ----------------------------------------------------------- replan and explain (issue 9)
+
+
+@app.command("replan")
+def replan_command(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder (its actuals: the facts).")],
+    baseline: Annotated[Path, typer.Option("--baseline", help="The baseline run folder.")],
+    out: Annotated[Path, typer.Option("--out", help="Run folder to write.")],
+    as_of: Annotated[
+        int | None,
+        typer.Option("--as-of", help="Last year of recorded facts (default: the year before "
+                     "the horizon's start)."),
+    ] = None,
+    actuals: Annotated[
+        Path | None, typer.Option("--actuals", help="Actuals table replacing the workspace's.")
+    ] = None,
+    time_limit: TimeLimit = None,
+    deterministic_time: DetTime = None,
+    workers: Workers = None,
+    seed: Seed = None,
+    sets: Sets = None,
+    quiet: Quiet = False,
+    force: Force = False,
+    lang: Lang = "vi",
+) -> None:
+    """Re-plan from what happened, keeping close to a baseline run (the annual review)."""
+
+    def work() -> int:
+        from relocation.replan import replan_workspace
+
+        opts = _options(time_limit, deterministic_time, workers, seed, sets, force, lang)
+        check_options(workspace, opts)
+
+        def runner(on_progress: object, token: object) -> object:
+            return replan_workspace(workspace, baseline, out, opts, as_of, actuals,
+                                    on_progress, token)
+
+        return _plan_and_report(workspace, out, opts, quiet, runner=runner)
+
+    run_guarded(work)
+
+
+@app.command("explain")
+def explain_command(
+    run: Annotated[Path, typer.Argument(help="A run folder with a plan.")],
+    firm_id: Annotated[str | None, typer.Argument(help="The firm to explain.")] = None,
+    all_firms: Annotated[
+        bool, typer.Option("--all", help="Explain every firm into RUN/explanations.csv.")
+    ] = False,
+    lang: Lang = "vi",
+) -> None:
+    """Explain a firm's move: its terms, its three best alternatives, the sites ruled out."""
+
+    def work() -> int:
+        from geodata.outputs import write_csv
+        from relocation.explain import explain_firm, explanations_table, format_explanation
+        from relocation.explain import load_run as load_explainer
+
+        if lang not in ("vi", "en"):
+            raise InputError([InputIssue("--lang", None, None, lang, "must be vi or en")],
+                             summary="bad option")
+        if (firm_id is None) == (not all_firms):
+            raise InputError([InputIssue("explain", None, None, None,
+                                         "give a FIRM_ID or --all (one of them)")],
+                             summary="bad option")
+        exp = load_explainer(run)
+        if all_firms:
+            table = explanations_table(exp, lang)
+            write_csv(table, run / "explanations.csv")
+            typer.echo(f"{len(table):,} firms explained: {run / 'explanations.csv'}")
+            return EXIT_OK
+        assert firm_id is not None
+        try:
+            d = explain_firm(exp, firm_id, lang)
+        except KeyError:
+            raise InputError([InputIssue("FIRM_ID", None, None, firm_id,
+                                         "the run has no such firm")],
+                             summary="bad option") from None
+        typer.echo(format_explanation(d, lang))
         return EXIT_OK
 
     run_guarded(work)

@@ -111,6 +111,7 @@ def write_run(
     render_map: bool = True,
     lang: str = "vi",
     token: StopToken | None = None,
+    extra_tables: Mapping[str, tuple[str, pd.DataFrame]] | None = None,
 ) -> Path:
     """Write ``result`` as the run folder ``out`` (staged, then renamed into place).
 
@@ -131,6 +132,9 @@ def write_run(
         Map language, ``vi`` or ``en``.
     token : StopToken, optional
         Checked before and after writing, before the rename: a stop writes nothing.
+    extra_tables : mapping, optional
+        ``file name → (workbook sheet name, table)`` written beside the plan's files and
+        as sheets of ``schedule.xlsx`` (the replan's ``changes.csv``).
 
     Returns
     -------
@@ -148,14 +152,19 @@ def write_run(
     out = Path(out)
     with staged_folder(out, force) as tmp:
         if result.plan is not None:
-            _write_plan_files(result, tmp, render_map, lang, token)
+            _write_plan_files(result, tmp, render_map, lang, token, extra_tables or {})
         write_json(result.summary, tmp / "summary.json")
         check_stop(token)  # the last moment a stop can keep the previous folder
     return out
 
 
 def _write_plan_files(
-    result: PlanResult, tmp: Path, render_map: bool, lang: str, token: StopToken | None
+    result: PlanResult,
+    tmp: Path,
+    render_map: bool,
+    lang: str,
+    token: StopToken | None,
+    extra_tables: Mapping[str, tuple[str, pd.DataFrame]],
 ) -> None:
     ws, sc, plan = result.workspace, result.scenario, result.plan
     assert plan is not None and result.site_load is not None and result.freed_land is not None
@@ -165,11 +174,15 @@ def _write_plan_files(
     schedule = schedule[list(SCHEDULE_COLUMNS)]
     write_csv(schedule, tmp / "schedule.csv")
     write_csv(load, tmp / "site_load.csv")
+    sheets = workbook_sheets(load, land.get("by_zone"), land.get("by_ward"))
+    for name, (sheet, table) in extra_tables.items():
+        write_csv(table, tmp / name)
+        sheets[sheet] = table
     write_schedule_xlsx(
         tmp / "schedule.xlsx",
         schedule,
         summary_rows(result.summary, sc.name, sc.horizon.years),
-        extra_sheets=workbook_sheets(load, land.get("by_zone"), land.get("by_ward")),
+        extra_sheets=sheets,
         years=sc.horizon.years,
     )
     check_stop(token)

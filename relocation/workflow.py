@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from geodata.adapter import to_problem
@@ -318,6 +319,9 @@ def plan_scenario(
     on_progress: Callable[[Mapping[str, Any]], None] | None = None,
     token: StopToken | None = None,
     command: Sequence[str] = (),
+    *,
+    problem: Problem | None = None,
+    hint_rows: np.ndarray | None = None,
 ) -> PlanResult:
     """Plan an already-read workspace under a fully merged scenario (nothing is written).
 
@@ -336,6 +340,11 @@ def plan_scenario(
         Stops the run in any phase (raising :class:`~models.solve.Interrupted`).
     command : sequence of str
         The command line, recorded in the summary.
+    problem : Problem, optional
+        The problem to solve, when the caller assembled it (the replan: actuals and
+        baseline applied); by default ``to_problem(ws, sc)``.
+    hint_rows : numpy.ndarray, optional
+        Option rows of a known plan handed to the solver (the replan's baseline).
 
     Returns
     -------
@@ -351,13 +360,13 @@ def plan_scenario(
         Stopped.
     """
     enter_phase("presolve", token)
-    problem = to_problem(ws, sc)
+    problem = to_problem(ws, sc) if problem is None else problem
     params = solve_params(sc)
     reasons = precheck(problem)
     res = None
     if not reasons:
         enter_phase("solve", token)
-        res = solve(problem, params, on_progress=on_progress, token=token)
+        res = solve(problem, params, on_progress=on_progress, token=token, hint_rows=hint_rows)
         check_stop(token)  # a stop during the last stage ends the run here, not in a write
     if reasons or res is None or res.status == Status.INFEASIBLE:
         return _infeasible(ws, sc, problem, params, res, reasons, token, command)

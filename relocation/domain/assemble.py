@@ -17,6 +17,7 @@ import pandas as pd
 from relocation.domain.costs import build_options
 from relocation.domain.problem import Problem
 from relocation.domain.scenario import Scenario
+from relocation.domain.status import FirmStatus, counts_as_history, in_quota_base
 
 
 def _split_ids(value: object) -> tuple[str, ...]:
@@ -63,6 +64,10 @@ def assemble_problem(
     distance_km: np.ndarray,
     scenario: Scenario,
     meta: Mapping[str, Any] | None = None,
+    *,
+    decisions: pd.DataFrame | None = None,
+    actuals: pd.DataFrame | None = None,
+    baseline: pd.DataFrame | None = None,
 ) -> Problem:
     """Build the frozen planning problem.
 
@@ -78,6 +83,15 @@ def assemble_problem(
         The scenario (overrides of opening years and deadlines are applied here).
     meta : mapping, optional
         Provenance kept on the problem.
+    decisions : pandas.DataFrame, optional
+        Validated ``decisions`` (firm_id, site_id or ``"*"``, year (Int64, NA = any),
+        rule ``lock``/``forbid``): locks and forbids become admissibility rules.
+    actuals : pandas.DataFrame, optional
+        Validated ``actuals`` (firm_id, status, site_id, year) applied by the status rules
+        of :mod:`relocation.domain.status` (the replan passes them; ``plan`` does not).
+    baseline : pandas.DataFrame, optional
+        The baseline moves a replan keeps close to (firm_id, site_id, year): they set
+        ``baseline_site_id``/``baseline_year`` and so the stability term.
 
     Returns
     -------
@@ -109,6 +123,8 @@ def assemble_problem(
         }
     )
     f["preferred_site_ids"] = [_split_ids(v) for v in firms["preferred_site_ids"]]
+    f, keep = _apply_review(f, decisions, actuals, baseline, scenario)
+    distance_km = np.asarray(distance_km, dtype=float)[keep]
     dl = [deadlines.get(z) for z in f["zone_id"]]
     f["deadline_year"] = np.array(
         [h.end + 1 if d is None or pd.isna(d) else int(d) for d in dl], dtype=np.int64
@@ -142,10 +158,14 @@ def assemble_problem(
 
     released = released_by_year(sites, phases, scenario)
     capacity = released.copy()
-    moved = f[f["moved_year"].notna()]
+    moved = f[f["moved_year"].notna() & (f["moved_site_id"] != "")]
     pos = {sid: j for j, sid in enumerate(s["site_id"])}
-    for site_id, area in zip(moved["moved_site_id"], moved["required_area_m2"], strict=True):
-        capacity[pos[site_id], :] -= int(area)
+    years = np.asarray(h.years)
+    for site_id, area, year in zip(
+        moved["moved_site_id"], moved["required_area_m2"], moved["moved_year"], strict=True
+    ):
+        # Land is taken at the site from the year of the move on.
+        capacity[pos[site_id], years >= int(year)] -= int(area)
     # Where history already exceeds the land released (a firm moved in before the official
     # release), planned moves get none of it, and nothing more: history is a fact.
     np.maximum(capacity, 0, out=capacity)
@@ -165,6 +185,8 @@ def assemble_problem(
         options=options,
         pairs=pp,
         phases=None if phases is None else phases.copy(),
+        actuals=None if actuals is None or not len(actuals) else actuals.copy(),
+        decisions=None if decisions is None or not len(decisions) else decisions.copy(),
         zones=pd.DataFrame(
             {
                 "zone_id": zones["zone_id"].astype(str).to_numpy(),
@@ -173,3 +195,70 @@ def assemble_problem(
         ),
         meta=MappingProxyType(dict(meta or {})),
     )
+
+
+def _apply_review(
+    f: pd.DataFrame,
+    decisions: pd.DataFrame | None,
+    actuals: pd.DataFrame | None,
+    baseline: pd.DataFrame | None,
+    scenario: Scenario,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Add the status, lock, forbid and baseline columns; drop firms out of the programme.
+
+    Returns the firms table (RangeIndex) and the boolean mask of input rows kept.
+    """
+    n = len(f)
+    status = np.where(f["moved_year"].notna(), FirmStatus.MOVED.value, FirmStatus.SLATED.value)
+    status = status.astype(object)
+    lock_site = np.full(n, "", dtype=object)
+    lock_year = np.zeros(n, dtype=np.int64)
+    forbidden: list[list[tuple[str, int]]] = [[] for _ in range(n)]
+    moved_year = f["moved_year"].copy()
+    moved_site = f["moved_site_id"].to_numpy(dtype=object).copy()
+    pos = {fid: i for i, fid in enumerate(f["firm_id"])}
+    closed_counts = scenario.rules.closed_counts_in_quota
+    if actuals is not None and len(actuals):
+        for row in actuals.itertuples(index=False):
+            i = pos[row.firm_id]
+            st = FirmStatus(row.status)
+            status[i] = st.value
+            if st is FirmStatus.COMMITTED:
+                lock_site[i], lock_year[i] = row.site_id, int(row.year)
+            elif counts_as_history(st, closed_counts):
+                moved_year[i] = int(row.year)
+                moved_site[i] = row.site_id if st is FirmStatus.MOVED else ""
+    if decisions is not None and len(decisions):
+        for row in decisions.itertuples(index=False):
+            i = pos[row.firm_id]
+            site = "" if row.site_id == "*" else str(row.site_id)
+            year = 0 if pd.isna(row.year) else int(row.year)
+            if row.rule == "lock":
+                lock_site[i] = site or lock_site[i]
+                lock_year[i] = year or lock_year[i]
+            else:
+                forbidden[i].append((site, year))
+    base_site = np.full(n, "", dtype=object)
+    base_year = np.zeros(n, dtype=np.int64)
+    if baseline is not None and len(baseline):
+        for fid, sid, year in zip(
+            baseline["firm_id"], baseline["site_id"], baseline["year"], strict=True
+        ):
+            i = pos.get(str(fid))
+            if i is not None:
+                base_site[i], base_year[i] = str(sid), int(year)
+    out = f.copy()
+    out["moved_year"] = pd.array(moved_year, dtype="Int64")
+    out["moved_site_id"] = moved_site.astype(str)
+    out["status"] = status.astype(str)
+    out["lock_site_id"] = lock_site.astype(str)
+    out["lock_year"] = lock_year
+    out["forbidden"] = [tuple(x) for x in forbidden]
+    out["must_move"] = out["mandatory"].to_numpy(dtype=bool) | (lock_site != "") | (lock_year > 0)
+    planned = out["moved_year"].isna().to_numpy()
+    out["baseline_site_id"] = np.where(planned, base_site, "").astype(str)
+    out["baseline_year"] = np.where(planned, base_year, 0).astype(np.int64)
+    keep = np.array(
+        [in_quota_base(FirmStatus(st), closed_counts) for st in out["status"]], dtype=bool
+    )
+    return out[keep].reset_index(drop=True), keep

@@ -21,6 +21,14 @@ land *L* m² now, area *A* m² needed at the site:
   ``a(d) = base + span / (1 + exp(-(d - mid)/scale))``
 - ``preference``: ``preference_penalty_vnd`` when the firm lists preferred sites and *s* is
   not one of them (``rules.preferred_sites = "penalty"``)
+- ``stability`` (replan only, not discounted): for a firm with a baseline move (*s₀*, *t₀*),
+  ``site_change_vnd·[s ≠ s₀] + year_shift_vnd_per_year·|t − t₀|``
+
+Decisions and committed actuals (firm columns ``lock_site_id``, ``lock_year``,
+``forbidden``) restrict admissibility too: a locked firm has options only at its site and/or
+year, a forbidden site or year has none. A move in year *t* uses its land in every year from
+*t* on, so it is admissible only when the site's land for planned moves holds it in every
+year from *t* on (land taken by actual moves from their year on can make that land dip).
 
 A move in year *t* costs each term rounded to whole VND after discounting by
 ``(1 + discount_rate) ** -(t - start)``. Its objective coefficient is
@@ -29,10 +37,12 @@ A move in year *t* costs each term rounded to whole VND after discounting by
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from relocation.domain.problem import MOVE_TERMS, RELOCATION_TERMS, TERM_WEIGHT
+from relocation.domain.problem import MOVE_TERMS, RELOCATION_TERMS, TERM_WEIGHT, Problem
 from relocation.domain.scenario import Scenario
 
 
@@ -61,6 +71,7 @@ def _admissible_pairs(
     """Return firm index, site index, area and surveyed cost (-1 = none) of admissible pairs."""
     planned = firms["moved_year"].isna().to_numpy()
     n_f, n_s = len(firms), len(sites)
+    site_ids = sites["site_id"].to_numpy()
     req = firms["required_area_m2"].to_numpy(dtype=np.int64)
     area = np.broadcast_to(req[:, None], (n_f, n_s)).copy()
     surveyed = np.full((n_f, n_s), -1, dtype=np.int64)
@@ -101,10 +112,35 @@ def _admissible_pairs(
                 mask[[site_pos[p] for p in prefs if p in site_pos]] = True
                 ok[i] &= mask
 
-    # Land that ever exists at the site.
+    # Locks to a site and whole-site forbids (decisions, committed actuals).
+    lock_site = _col(firms, "lock_site_id", "")
+    for k in np.flatnonzero(lock_site != ""):
+        ok[k] &= site_ids == lock_site[k]
+    for k, rules in enumerate(_col(firms, "forbidden", ())):
+        for site_id, year in rules or ():
+            if site_id and not year:
+                ok[k] &= site_ids != site_id
+
+    # Land that exists at the site by the last year (the suffix minimum's largest value).
     ok &= area <= capacity_m2[:, -1][None, :]
     f_idx, s_idx = np.nonzero(ok)
     return f_idx, s_idx, area[f_idx, s_idx], surveyed[f_idx, s_idx]
+
+
+def _col(firms: pd.DataFrame, name: str, default: object) -> np.ndarray:
+    """A firm column, or ``default`` for every firm where the table lacks it."""
+    if name in firms:
+        return firms[name].to_numpy()
+    out = np.empty(len(firms), dtype=object)
+    out[:] = [default] * len(firms)
+    return out
+
+
+def suffix_min(capacity_m2: np.ndarray) -> np.ndarray:
+    """Land a move in year *t* can rely on: the least capacity of years *t* … end."""
+    if capacity_m2.shape[1] == 0:
+        return capacity_m2
+    return np.minimum.accumulate(capacity_m2[:, ::-1], axis=1)[:, ::-1]
 
 
 def build_options(
@@ -187,18 +223,57 @@ def build_options(
             if prefs[fi] and site_ids[si] not in prefs[fi]:
                 pref[k] = c.preference_penalty_vnd
     terms["preference"] = pref
+    base_site = _col(firms, "baseline_site_id", "")[f_idx]
+    site_ids = sites["site_id"].to_numpy()[s_idx]
+    has_base = base_site != ""
+    terms["stability"] = np.where(
+        has_base & (base_site != site_ids), float(scenario.stability.site_change_vnd), 0.0
+    )
 
     pair_terms = pd.DataFrame({"firm": f_idx, "site": s_idx, "area_m2": area, "distance_km": d})
     for name in MOVE_TERMS:
         pair_terms[name] = terms[name]
     pair_terms["support_nominal_vnd"] = np.rint(terms["support"]).astype(np.int64)
+    base_year = _col(firms, "baseline_year", 0)[f_idx]
+    pair_terms["baseline_year"] = np.where(has_base, base_year, 0).astype(np.int64)
 
-    options = _expand_years(firms, pair_terms, capacity_m2, scenario)
+    options = _expand_years(firms, pair_terms, capacity_m2, scenario, sites["site_id"].to_numpy())
     return pair_terms, options
 
 
+def _int_terms(
+    pair_terms: pd.DataFrame, pair: np.ndarray, year_offset: np.ndarray, scenario: Scenario
+) -> dict[str, np.ndarray]:
+    """Whole-VND terms of moves (pair row, year offset): the one rule every caller uses.
+
+    Every term but ``stability`` is discounted to the horizon's start and rounded; the
+    stability term is the site-change part plus the year-shift part, undiscounted.
+    """
+    disc = discount_factors(scenario)[year_offset]
+    out: dict[str, np.ndarray] = {}
+    for name in MOVE_TERMS:
+        if name == "stability":
+            continue
+        out[name] = np.rint(pair_terms[name].to_numpy()[pair] * disc)
+    if "baseline_year" in pair_terms:
+        base_year = pair_terms["baseline_year"].to_numpy()[pair]
+        year = np.asarray(year_offset) + scenario.horizon.start
+        shift = np.where(base_year > 0, np.abs(year - base_year), 0)
+        site_part = pair_terms["stability"].to_numpy()[pair]
+        out["stability"] = np.rint(
+            site_part + shift * float(scenario.stability.year_shift_vnd_per_year)
+        )
+    else:
+        out["stability"] = np.zeros(len(pair), dtype=float)
+    return out
+
+
 def _expand_years(
-    firms: pd.DataFrame, pair_terms: pd.DataFrame, capacity_m2: np.ndarray, scenario: Scenario
+    firms: pd.DataFrame,
+    pair_terms: pd.DataFrame,
+    capacity_m2: np.ndarray,
+    scenario: Scenario,
+    site_ids: np.ndarray,
 ) -> pd.DataFrame:
     """Expand admissible pairs to admissible (pair, year) moves with objective coefficients."""
     years = np.asarray(scenario.horizon.years)
@@ -210,19 +285,25 @@ def _expand_years(
     mandatory = firms["mandatory"].to_numpy(dtype=bool)[f]
     deadline = firms["deadline_year"].to_numpy(dtype=np.int64)[f]
     last = np.where(mandatory, deadline, years[-1])
-    # First year the site alone holds the firm (cumulative land is non-decreasing).
-    fits = capacity_m2[s] >= area[:, None]
+    # First year from which the site holds the firm in every later year.
+    fits = suffix_min(capacity_m2)[s] >= area[:, None]
     first_fit = np.where(fits.any(axis=1), fits.argmax(axis=1) + start, years[-1] + 1)
     lo = np.maximum(earliest, first_fit)
-    pair_idx, year_idx = np.nonzero(
-        (years[None, :] >= lo[:, None]) & (years[None, :] <= last[:, None])
-    )
-    disc = discount_factors(scenario)[year_idx]
+    keep = (years[None, :] >= lo[:, None]) & (years[None, :] <= last[:, None])
+    lock_year = np.asarray(_col(firms, "lock_year", 0), dtype=np.int64)[f]
+    locked = lock_year > 0
+    keep &= ~locked[:, None] | (years[None, :] == lock_year[:, None])
+    forbidden = _col(firms, "forbidden", ())
+    for k in np.flatnonzero(np.array([bool(forbidden[i]) for i in f], dtype=bool)):
+        for site_id, year in forbidden[f[k]]:
+            if year and (not site_id or site_ids[s[k]] == site_id):
+                keep[k] &= years != year
+    pair_idx, year_idx = np.nonzero(keep)
+    terms = _int_terms(pair_terms, pair_idx, year_idx, scenario)
     weighted = np.zeros(len(pair_idx), dtype=np.float64)
     w = scenario.weights
     for name in MOVE_TERMS:
-        term = np.rint(pair_terms[name].to_numpy()[pair_idx] * disc)
-        weighted += getattr(w, TERM_WEIGHT[name]) * term
+        weighted += getattr(w, TERM_WEIGHT[name]) * terms[name]
     return pd.DataFrame(
         {
             "pair": pair_idx.astype(np.int64),
@@ -236,15 +317,19 @@ def _expand_years(
     )
 
 
+def move_term_values(
+    pair_terms: pd.DataFrame, pair: np.ndarray, year_offset: np.ndarray, scenario: Scenario
+) -> dict[str, np.ndarray]:
+    """As :func:`move_terms`, as a dict of float arrays of whole VND (no DataFrame)."""
+    return _int_terms(pair_terms, np.asarray(pair), np.asarray(year_offset), scenario)
+
+
 def move_terms(
     pair_terms: pd.DataFrame, pair: np.ndarray, year_offset: np.ndarray, scenario: Scenario
 ) -> pd.DataFrame:
     """Integer terms (whole VND, discounted) of moves given by pair rows and year offsets."""
-    disc = discount_factors(scenario)[year_offset]
-    out = {}
-    for name in MOVE_TERMS:
-        out[f"{name}_vnd"] = np.rint(pair_terms[name].to_numpy()[pair] * disc).astype(np.int64)
-    return pd.DataFrame(out)
+    terms = _int_terms(pair_terms, np.asarray(pair), np.asarray(year_offset), scenario)
+    return pd.DataFrame({f"{n}_vnd": terms[n].astype(np.int64) for n in MOVE_TERMS})
 
 
 def weighted_total(terms: pd.DataFrame, scenario: Scenario) -> np.ndarray:
@@ -260,11 +345,97 @@ def option_coefficients(
     pair_terms: pd.DataFrame, options: pd.DataFrame, scenario: Scenario, names: tuple[str, ...]
 ) -> np.ndarray:
     """Weighted sum of some terms for every option (the lexicographic mode's objectives)."""
-    disc = discount_factors(scenario)[options["year"].to_numpy() - scenario.horizon.start]
-    pair = options["pair"].to_numpy()
+    offset = options["year"].to_numpy() - scenario.horizon.start
+    terms = _int_terms(pair_terms, options["pair"].to_numpy(), offset, scenario)
     total = np.zeros(len(options), dtype=np.float64)
     for name in names:
         if name in MOVE_TERMS:
-            term = np.rint(pair_terms[name].to_numpy()[pair] * disc)
-            total += getattr(scenario.weights, TERM_WEIGHT[name]) * term
+            total += getattr(scenario.weights, TERM_WEIGHT[name]) * terms[name]
     return np.rint(total).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a move is not admissible: a rule code and the rule in planner words.
+
+    ``code`` is one of ``planned`` (the firm is not planned: history or left the
+    programme), ``pairs``, ``sector``, ``polluting``, ``size``, ``preference``, ``lock``,
+    ``forbid``, ``horizon``, ``ready``, ``deadline``, ``opens`` (the site's land is not
+    released yet), ``land`` (never enough land), ``full`` (land taken by then).
+    """
+
+    code: str
+    en: str
+    vi: str
+
+    def text(self, lang: str = "en") -> str:
+        """The rule in ``vi`` or ``en``."""
+        return self.vi if lang == "vi" else self.en
+
+
+def why_inadmissible(problem: Problem, f: int, s: int, year: int) -> Reason | None:
+    """The first rule that forbids firm ``f`` moving to site ``s`` in ``year`` (None: allowed).
+
+    The rules are checked in the order a planner reads them: the firm, the site's sector
+    and size rules, decisions, the firm's years, then land by year.
+    """
+    firm = problem.firms.iloc[f]
+    site = problem.sites.iloc[s]
+    sid, years = str(site["site_id"]), problem.years
+    if not problem.planned[f]:
+        return Reason("planned", "the firm is not planned (it has moved or left the programme)",
+                      "doanh nghiệp không còn trong kế hoạch (đã di dời hoặc ra khỏi chương trình)")
+    pairs = problem.pairs
+    if pairs is not None and len(pairs):
+        mine = pairs[pairs["firm_id"] == firm["firm_id"]]
+        if len(mine) and sid not in set(mine["site_id"]):
+            return Reason("pairs", "the pairs table lists other sites for the firm",
+                          "bảng cặp DN–KCN chỉ liệt kê KCN/CCN khác cho DN này")
+    if site["accepts_sectors"] is not None and firm["sector"] not in site["accepts_sectors"]:
+        return Reason("sector", f"{sid} does not accept sector {firm['sector']}",
+                      f"{sid} không nhận ngành {firm['sector']}")
+    if firm["pollution"] == "high" and not site["accepts_polluting"]:
+        return Reason("polluting", f"{sid} does not accept polluting firms",
+                      f"{sid} không nhận DN gây ô nhiễm")
+    area = int(firm["required_area_m2"])
+    if area > site["max_firm_area_m2"]:
+        return Reason("size", f"the firm ({area:,} m²) is larger than {sid} accepts",
+                      f"DN ({area:,} m²) lớn hơn mức {sid} nhận")
+    prefs = firm["preferred_site_ids"]
+    if problem.scenario.rules.preferred_sites == "strict" and prefs and sid not in prefs:
+        return Reason("preference", "not one of the firm's preferred sites (strict)",
+                      "không thuộc KCN/CCN DN chọn (bắt buộc)")
+    lock_site = str(firm.get("lock_site_id", "") or "")
+    lock_year = int(firm.get("lock_year", 0) or 0)
+    if (lock_site and lock_site != sid) or (lock_year and lock_year != year):
+        where = " ".join(p for p in (lock_site, str(lock_year) if lock_year else "") if p)
+        return Reason("lock", f"locked to {where}", f"đã chốt: {where}")
+    for f_site, f_year in firm.get("forbidden", ()) or ():
+        if (not f_site or f_site == sid) and (not f_year or f_year == year):
+            what = " ".join(p for p in (f_site, str(f_year) if f_year else "") if p)
+            return Reason("forbid", f"forbidden by a decision ({what})",
+                          f"bị cấm theo quyết định ({what})")
+    if year < years[0] or year > years[-1]:
+        return Reason("horizon", f"{year} is outside the planning years {years[0]}–{years[-1]}",
+                      f"{year} ngoài kỳ kế hoạch {years[0]}–{years[-1]}")
+    if year < int(firm["earliest_year"]):
+        return Reason("ready", f"the firm is not ready before {firm['earliest_year']}",
+                      f"DN chưa sẵn sàng trước năm {firm['earliest_year']}")
+    if bool(firm["mandatory"]) and year > int(firm["deadline_year"]):
+        return Reason("deadline", f"after the zone's deadline {firm['deadline_year']}",
+                      f"sau hạn chót của vùng ({firm['deadline_year']})")
+    k = year - years[0]
+    released = problem.released_m2[s]
+    if released[-1] < area:
+        return Reason("land", f"{sid} never has {area:,} m² free in the horizon",
+                      f"{sid} không bao giờ đủ {area:,} m² trong kỳ")
+    if released[k] < area:
+        opens = years[int(np.argmax(released >= area))]
+        return Reason("opens", f"{sid} has no land for the firm before {opens}",
+                      f"{sid} chưa có đất cho DN trước năm {opens}")
+    tail = problem.capacity_m2[s, k:]
+    if tail.min() < area:
+        full = years[k + int(np.argmin(tail))]
+        return Reason("full", f"{sid}'s land is full in {full} (firms already moved there)",
+                      f"{sid} hết đất năm {full} (DN đã chuyển đến)")
+    return None

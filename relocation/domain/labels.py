@@ -25,6 +25,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "commute_vnd": ("Đi lại thêm của người lao động (VND)", "Workers' extra commute (VND)"),
     "attrition_vnd": ("Mất lao động (VND)", "Worker attrition (VND)"),
     "preference_vnd": ("Không theo nguyện vọng (VND)", "Preference not met (VND)"),
+    "stability_vnd": ("Thay đổi so với kế hoạch gốc (VND)", "Change from the baseline (VND)"),
     "supply_split_vnd": ("Chia tách chuỗi cung ứng (VND)", "Supply groups split (VND)"),
     "total_vnd": ("Tổng có trọng số (VND)", "Weighted total (VND)"),
     "distance_km": ("Khoảng cách (km)", "Distance (km)"),
@@ -58,6 +59,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "item_vi": ("Chỉ tiêu", "Item (Vietnamese)"),
     "item_en": ("Chỉ tiêu (tiếng Anh)", "Item"),
     "value": ("Giá trị", "Value"),
+    "baseline_site_id": ("KCN/CCN theo kế hoạch gốc", "Baseline site"),
+    "baseline_year": ("Năm theo kế hoạch gốc", "Baseline year"),
+    "new_site_id": ("KCN/CCN mới", "New site"),
+    "new_year": ("Năm mới", "New year"),
+    "why": ("Lý do thay đổi", "Why"),
+    "rule": ("Quy định", "Rule"),
+    "saving_vnd": ("Tiết kiệm (VND)", "Saving (VND)"),
 }
 
 #: Terms of the summary sheet (one word per meaning: "khoảng cách" is a distance).

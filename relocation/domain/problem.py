@@ -20,7 +20,9 @@ from relocation.domain.scenario import Scenario
 #: ``relocation`` is the sum of the first six; ``surveyed`` is a ``pairs.cost_vnd`` that
 #: replaces the five computed relocation terms of that move.
 RELOCATION_TERMS = ("permit", "dismantle_transport", "fitout", "rent", "downtime", "surveyed")
-MOVE_TERMS = (*RELOCATION_TERMS, "support", "commute", "attrition", "preference")
+#: ``stability`` is the replan's penalty for changing a baseline move (zero without a
+#: baseline; not discounted): see :class:`relocation.domain.scenario.Stability`.
+MOVE_TERMS = (*RELOCATION_TERMS, "support", "commute", "attrition", "preference", "stability")
 #: Plan-level terms: the move terms and the supply-group split (not discounted).
 ALL_TERMS = (*MOVE_TERMS, "supply_split")
 #: Which weight of ``[weights]`` applies to which term.
@@ -30,11 +32,12 @@ TERM_WEIGHT = {
     "commute": "commute",
     "attrition": "attrition",
     "preference": "preference",
+    "stability": "stability",
     "supply_split": "supply_split",
 }
 #: The lexicographic mode's two groups.
 COST_TERMS = (*RELOCATION_TERMS, "support")
-DISRUPTION_TERMS = ("commute", "attrition", "preference", "supply_split")
+DISRUPTION_TERMS = ("commute", "attrition", "preference", "stability", "supply_split")
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,15 @@ class Problem:
         ``deadline_year`` (int; the origin zone's deadline, overrides applied; the horizon
         end + 1 where the zone has none), ``moved_year`` (Int64, NA if not moved),
         ``moved_site_id`` (str, ``""`` if not moved), ``preferred_site_ids`` (tuple of str),
-        ``lon``, ``lat`` (float, WGS84 degrees).
+        ``lon``, ``lat`` (float, WGS84 degrees); and the annual review's columns (see
+        :mod:`relocation.domain.status`): ``status`` (str: slated, moved, committed,
+        closed, converted — exempt firms are not in the table), ``lock_site_id`` (str,
+        ``""`` for none) and ``lock_year`` (int, 0 for none) from a ``committed`` actual or
+        a ``lock`` decision, ``forbidden`` (tuple of ``(site_id or "", year or 0)`` from
+        ``forbid`` decisions), ``must_move`` (bool: mandatory or locked),
+        ``baseline_site_id`` (str) and ``baseline_year`` (int, 0 for none) of the
+        baseline plan a replan keeps close to. A closed or converted firm has a
+        ``moved_year`` and ``moved_site_id == ""`` (it counts in quotas, takes no land).
     sites : pandas.DataFrame
         One row per destination (RangeIndex = site index). Columns: ``site_id``, ``name``,
         ``zone_id``, ``kind`` (``industrial_park``/``cluster``), ``accepts_sectors``
@@ -92,6 +103,9 @@ class Problem:
     zones : pandas.DataFrame or None
         ``zone_id`` and ``deadline_year`` (Int64, NA for none) of the workspace's zones as
         given (overrides not applied), for the independent checker.
+    actuals, decisions : pandas.DataFrame or None
+        The ``actuals`` applied (a replan's facts) and the workspace's ``decisions``, as
+        given: the independent checker verifies them against the plan.
     meta : mapping
         Provenance (input hashes, workspace path) kept for reports.
     """
@@ -107,6 +121,8 @@ class Problem:
     pairs: pd.DataFrame | None = None
     phases: pd.DataFrame | None = None
     zones: pd.DataFrame | None = None
+    actuals: pd.DataFrame | None = None
+    decisions: pd.DataFrame | None = None
     meta: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -123,6 +139,12 @@ class Problem:
     def planned(self) -> np.ndarray:
         """Boolean mask of firms still to plan (not moved before the horizon)."""
         return self.firms["moved_year"].isna().to_numpy()
+
+    @property
+    def must_move(self) -> np.ndarray:
+        """Boolean mask of planned firms that must move (mandatory, committed or locked)."""
+        col = self.firms["must_move"] if "must_move" in self.firms else self.firms["mandatory"]
+        return self.planned & col.to_numpy(dtype=bool)
 
     @property
     def n_moved_before(self) -> int:

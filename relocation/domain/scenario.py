@@ -97,6 +97,7 @@ class Weights(_Section):
     attrition: float = Field(1.0, ge=0.0)
     supply_split: float = Field(1.0, ge=0.0)
     preference: float = Field(1.0, ge=0.0)
+    stability: float = Field(1.0, ge=0.0)  # weight of the replan's stability term
 
 
 class Costs(_Section):
@@ -139,6 +140,9 @@ class Rules(_Section):
     soft_quota: bool = False
     quota_shortfall_vnd_per_firm: int = Field(100_000_000_000, ge=0)
     preferred_sites: Literal["penalty", "strict"] = "penalty"
+    #: A ``closed`` firm (actuals) counts as moved in the quota windows from its closing
+    #: year (its residential land is freed the same way); off: it leaves the quota base.
+    closed_counts_in_quota: bool = True
 
 
 class SocialHousingTarget(_Section):
@@ -281,6 +285,21 @@ class Overrides(_Section):
     zone_deadline: dict[str, int] = Field(default_factory=dict)
 
 
+class Stability(_Section):
+    """The replan's stability penalty (``relocation replan``): keep told firms where they are.
+
+    A move of a firm that has a baseline move costs ``site_change_vnd`` when its site
+    differs from the baseline's, plus ``year_shift_vnd_per_year`` per year between its
+    year and the baseline's. Not discounted (a change is paid when it is announced). Zero
+    for a plan without a baseline. Both figures are *(assumption)*: the cost to the
+    programme office and the firm of re-negotiating a lease and re-issuing the decision
+    (geodata/demo/README.md, "Annual review").
+    """
+
+    site_change_vnd: int = Field(3_000_000_000, ge=0)  # (assumption)
+    year_shift_vnd_per_year: int = Field(6_000_000_000, ge=0)  # (assumption)
+
+
 class Scenario(_Section):
     """One planning scenario (see the module docstring for the merge order)."""
 
@@ -296,6 +315,7 @@ class Scenario(_Section):
     solver: Solver = Solver()
     crs: CrsSettings = CrsSettings()
     overrides: Overrides = Overrides()
+    stability: Stability = Stability()
 
     @model_validator(mode="after")
     def _quota_in_horizon(self) -> Scenario:

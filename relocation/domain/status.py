@@ -1,0 +1,100 @@
+"""The one firm-status model of the programme, and each status's quota rule.
+
+A firm on the programme's list is in exactly one status. The ``actuals`` table records the
+facts (``moved``, ``committed``, ``closed``, ``converted``, ``exempt``); a firm without an
+actuals row is ``slated``. Each status has one rule for the quota windows (the share of
+slated firms moved by a year), one for land at the destination, and one for planning:
+
+==========  =====================  ==================================  ======================
+status      quota base N           counted as moved by year Y          planning and land
+==========  =====================  ==================================  ======================
+slated      in N                   when its planned move is ≤ Y        planned (a variable)
+moved       in N                   from its actual year on             fixed history; its
+                                                                       land is taken at its
+                                                                       site from that year
+committed   in N                   when its (fixed) move year is ≤ Y   fixed move to the
+                                                                       signed site and year
+closed      in N if                from its closing year on, if        leaves the programme;
+            ``rules.closed_counts  ``rules.closed_counts_in_quota``    no site land
+            _in_quota`` (default   (its residential land is freed
+            on), else out of N     the same way as a move's)
+converted   in N                   from its conversion year on (the    leaves the programme;
+                                   polluting use leaves the parcel:    no site land
+                                   *chuyển đổi công năng*, issue 10)
+exempt      out of N               never                               leaves the programme
+==========  =====================  ==================================  ======================
+
+Everything in this module is a plain rule table: ``relocation.domain.assemble`` applies it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FirmStatus(StrEnum):
+    """Where a firm on the programme's list stands."""
+
+    SLATED = "slated"
+    MOVED = "moved"
+    COMMITTED = "committed"
+    CLOSED = "closed"
+    CONVERTED = "converted"
+    EXEMPT = "exempt"
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """What a status means for quotas, land and planning.
+
+    Attributes
+    ----------
+    in_base : bool or None
+        Whether the firm counts in the quota base N (``None``: by the closed-firm switch).
+    counts_from_year : bool or None
+        Whether the firm counts as moved from its actual year on (``None``: by the switch;
+        slated and committed firms count by their planned year instead).
+    planned : bool
+        Whether the firm gets a move in the plan (slated: free; committed: fixed).
+    takes_site_land : bool
+        Whether the firm occupies land at a destination site.
+    needs_site : bool
+        Whether an actuals row of this status must name a site.
+    happened : bool
+        Whether the status records a fact dated at or before ``as_of`` (``committed`` is a
+        future year).
+    """
+
+    in_base: bool | None
+    counts_from_year: bool | None
+    planned: bool
+    takes_site_land: bool
+    needs_site: bool
+    happened: bool
+
+
+#: The quota, land and planning rule of each status (the table of the module docstring).
+STATUS_RULES: dict[FirmStatus, StatusRule] = {
+    FirmStatus.SLATED: StatusRule(True, False, True, True, False, False),
+    FirmStatus.MOVED: StatusRule(True, True, False, True, True, True),
+    FirmStatus.COMMITTED: StatusRule(True, False, True, True, True, False),
+    FirmStatus.CLOSED: StatusRule(None, None, False, False, False, True),
+    FirmStatus.CONVERTED: StatusRule(True, True, False, False, False, True),
+    FirmStatus.EXEMPT: StatusRule(False, False, False, False, False, True),
+}
+
+#: Statuses an ``actuals`` row may carry (``slated`` is the absence of a row).
+ACTUAL_STATUSES = tuple(s.value for s in FirmStatus if s is not FirmStatus.SLATED)
+
+
+def in_quota_base(status: FirmStatus, closed_counts: bool) -> bool:
+    """Whether a firm of ``status`` is in the quota base N."""
+    rule = STATUS_RULES[status].in_base
+    return closed_counts if rule is None else rule
+
+
+def counts_as_history(status: FirmStatus, closed_counts: bool) -> bool:
+    """Whether a firm of ``status`` counts as moved from its recorded year on."""
+    rule = STATUS_RULES[status].counts_from_year
+    return closed_counts if rule is None else rule
