@@ -6,7 +6,7 @@ import pytest
 
 from maps.charts import render_charts
 from maps.offline import check_offline
-from relocation.domain.land_use import summarise_freed_land
+from relocation.domain.land_ledger import summarise_freed_land
 from relocation.domain.palettes import CLASS_COLOURS, year_colours
 from relocation.domain.scenario import FreedLand
 
