@@ -241,8 +241,10 @@ def _check_run(run: Path, *, n_before: int) -> tuple[pd.DataFrame, dict]:
         last = wb[wb["year"] == end].set_index(key)
         for k, part in led.groupby(key):
             assert float(last.loc[str(k), "freed_ha"]) == pytest.approx(_ha(part), abs=1e-6)
-    summary_sheet = pd.read_excel(run / "schedule.xlsx", sheet_name="Tổng hợp - Summary")
-    items = dict(zip(summary_sheet["Item"], summary_sheet["Giá trị / Value"], strict=True))
+    summary_sheet = _read_sheet(
+        run / "schedule.xlsx", "Tổng hợp - Summary", ["item_vi", "item_en", "value"]
+    )
+    items = dict(zip(summary_sheet["item_en"], summary_sheet["value"], strict=True))
     assert float(items[f"Land freed by {end} (ha)"]) == pytest.approx(_ha(freed), abs=1e-3)
     assert float(items[f"Land usable by {end} (ha)"]) == pytest.approx(_ha(usable), abs=1e-3)
     assert int(items[f"Social-housing units on land usable by {end}"]) == units
