@@ -635,7 +635,7 @@ def stage_site_lns(st: _Pass) -> tuple[str, dict[str, Any]]:
     tries = improved = 0
     det_used = 0.0
     proved = False
-    while not st.done():
+    while not st.done() and run.remaining() > 2 * MIN_SOLVE_S:
         if params.deterministic_time_s is not None:
             if det_used >= det_budget:
                 break
