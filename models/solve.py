@@ -290,8 +290,10 @@ RELAXATION_SHARE = 0.5
 #: the 2-core development machine under load). A solve whose model cannot be built in the
 #: time left is not started, so that no stage overruns the limit by building.
 BUILD_S_PER_VARIABLE = 2.8e-5
-#: Share of a pass's time left for repairing a greedy plan that misses moves.
-REPAIR_SHARE = 0.1
+#: Share of a pass's time left for repairing a greedy plan that misses moves, and the
+#: least time it gets (the first plan matters most; the demo's repair takes 0.03-0.5 s).
+REPAIR_SHARE = 0.25
+REPAIR_MIN_S = 1.0
 #: Insertion attempts per planned firm that a repair may make in deterministic mode.
 REPAIR_WORK_PER_FIRM = 20
 #: Share of a pass's time left for the Lagrangian when the LP was cut off.
@@ -491,7 +493,8 @@ def _repair(st: _Pass, rows: np.ndarray) -> np.ndarray:
     if st.run.params.deterministic_time_s is not None:
         work = REPAIR_WORK_PER_FIRM * int(st.problem.planned.sum())
         return repair_plan(st.problem, rows, st.spec.coefficients, max_work=work)
-    deadline = time.monotonic() + max(MIN_SOLVE_S, REPAIR_SHARE * st.left())
+    seconds = min(max(REPAIR_MIN_S, REPAIR_SHARE * st.left()), st.run.remaining())
+    deadline = time.monotonic() + seconds
     return repair_plan(st.problem, rows, st.spec.coefficients, deadline)
 
 
