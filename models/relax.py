@@ -30,6 +30,8 @@ SCALE = 1e6
 #: Columns per firm in the first restricted LP, and added per firm per pricing round.
 START_PER_FIRM = 4
 ADD_PER_FIRM = 2
+#: Column set-up time over row layout time (measured on the demo: 0.32 s / 0.10 s).
+SETUP_PER_LAYOUT = 3.0
 #: Up to this many columns the LP is solved whole; above it, by column generation.
 FULL_LP_COLUMNS = 200_000
 
@@ -319,6 +321,7 @@ def solve_relaxation(
     opts = problem.options
     rows_sel = np.arange(len(opts)) if spec.option_rows is None else np.asarray(spec.option_rows)
     lay = _Layout(problem, spec, rows_sel)
+    layout_s = time.monotonic() - t0
     n = len(rows_sel)
     zeros = np.zeros(n)
     if len(lay.missing_mandatory):
@@ -334,6 +337,10 @@ def solve_relaxation(
     cols = _initial_columns(lay, hint_local) if column_generation else np.arange(n)
     in_lp[cols] = True
 
+    # Laying out the columns takes about SETUP_PER_LAYOUT times the rows' layout: do not
+    # start what cannot finish in time (numpy cannot be interrupted).
+    if layout_s * (1 + SETUP_PER_LAYOUT) > time_limit_s:
+        return Relaxation("unknown", float("nan"), zeros, zeros, rows_sel, layout_s)
     h = _new_highs()
     h.setOptionValue("random_seed", 0)
     n_aux = len(lay.aux_cost)

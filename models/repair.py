@@ -19,6 +19,7 @@ missing move at demo scale.
 from __future__ import annotations
 
 import logging
+import time
 
 import numpy as np
 
@@ -33,7 +34,12 @@ EJECT_CANDIDATES = 40
 class _State:
     """A plan and its running totals: land by site and year, moves, support, window counts."""
 
-    def __init__(self, problem: Problem, rows: np.ndarray, coef: np.ndarray) -> None:
+    def __init__(
+        self, problem: Problem, rows: np.ndarray, coef: np.ndarray, deadline: float | None
+    ) -> None:
+        self.deadline = np.inf if deadline is None else deadline
+        self.work = 0  # insertion attempts so far
+        self.max_work = np.inf
         opts = problem.options
         sc = problem.scenario
         self.problem = problem
@@ -107,6 +113,7 @@ class _State:
         rows = self.rows_of.get(f)
         if rows is None:
             return False
+        self.work += 1
         ok = self.insertable(rows, k_max) & (self.site[rows] != exclude_site)
         if not ok.any():
             return False
@@ -128,7 +135,7 @@ class _State:
         at = placed[self.site[placed] == s]
         at = at[np.argsort(-self.area[at], kind="stable")][:EJECT_CANDIDATES]
         for g_row in at.tolist():
-            if self.insertable(np.array([r]), k_max)[0]:
+            if self.insertable(np.array([r]), k_max)[0] or self.late():
                 break
             g = int(self.firm[g_row])
             self.remove(g)
@@ -143,6 +150,10 @@ class _State:
             self.remove(int(self.firm[new_row]))
             self.add(g_row)
         return False
+
+    def late(self) -> bool:
+        """Whether the repair's deadline has passed or its work budget is spent."""
+        return self.work > self.max_work or time.monotonic() > self.deadline
 
     def _ceilings_allow(self, r: int) -> bool:
         """Whether the yearly limits and quota maxima allow move ``r`` (land aside)."""
@@ -162,6 +173,8 @@ class _State:
         tried: set[int] = set()
         for r in rows.tolist():
             s = int(self.site[r])
+            if self.late():
+                return False
             if s in tried or self.moves[self.k[r]] >= self.max_moves:
                 continue
             tried.add(s)
@@ -170,7 +183,13 @@ class _State:
         return False
 
 
-def repair_plan(problem: Problem, rows: np.ndarray, coef: np.ndarray | None = None) -> np.ndarray:
+def repair_plan(
+    problem: Problem,
+    rows: np.ndarray,
+    coef: np.ndarray | None = None,
+    deadline: float | None = None,
+    max_work: int | None = None,
+) -> np.ndarray:
     """Add the moves a plan misses (mandatory firms, window minimums) without breaking a ceiling.
 
     Parameters
@@ -180,6 +199,10 @@ def repair_plan(problem: Problem, rows: np.ndarray, coef: np.ndarray | None = No
         Chosen rows of ``problem.options`` that keep every ceiling (the greedy's plan).
     coef : numpy.ndarray, optional
         Cost per option row used to choose among allowed moves (default ``weighted_vnd``).
+    deadline : float, optional
+        ``time.monotonic()`` at which the repair stops and returns what it has.
+    max_work : int, optional
+        Most insertion attempts (a machine-independent limit, for deterministic runs).
 
     Returns
     -------
@@ -188,29 +211,33 @@ def repair_plan(problem: Problem, rows: np.ndarray, coef: np.ndarray | None = No
         ejection finds room; the caller checks.
     """
     coef = problem.options["weighted_vnd"].to_numpy() if coef is None else coef
-    st = _State(problem, rows, coef)
+    st = _State(problem, rows, coef, deadline)
+    if max_work is not None:
+        st.max_work = max_work
     last = st.ny - 1
     mand = np.flatnonzero(problem.must_move)
     for f in mand.tolist():
+        if st.late():
+            break
         if f not in st.choice and not st.insert(f, last):
             st.place_with_ejection(f, last)
     planned = np.flatnonzero(problem.planned)
     for w in np.argsort(st.win_k, kind="stable").tolist():
         kw = int(st.win_k[w])
         missing = int(st.win_lo[w] - st.win_count[w])
-        if missing <= 0:
+        if missing <= 0 or st.late():
             continue
         # Unplaced firms first (largest first: small ones fit anywhere), then later movers.
         unplaced = [f for f in planned.tolist() if f not in st.choice and f in st.rows_of]
         unplaced.sort(key=lambda f: -st.area[st.rows_of[f][0]])
         for f in unplaced:
-            if missing <= 0:
+            if missing <= 0 or st.late():
                 break
             if st.insert(f, kw) or st.place_with_ejection(f, kw):
                 missing -= 1
         later = [f for f, r in st.choice.items() if st.k[r] > kw]
         for f in later:
-            if missing <= 0:
+            if missing <= 0 or st.late():
                 break
             r = st.remove(f)
             if st.insert(f, kw):

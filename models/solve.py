@@ -290,6 +290,12 @@ RELAXATION_SHARE = 0.5
 #: the 2-core development machine under load). A solve whose model cannot be built in the
 #: time left is not started, so that no stage overruns the limit by building.
 BUILD_S_PER_VARIABLE = 2.8e-5
+#: Share of a pass's time left for repairing a greedy plan that misses moves, and the
+#: least time it gets (the first plan matters most; the demo's repair takes 0.03-0.5 s).
+REPAIR_SHARE = 0.25
+REPAIR_MIN_S = 1.0
+#: Insertion attempts per planned firm that a repair may make in deterministic mode.
+REPAIR_WORK_PER_FIRM = 20
 #: Share of a pass's time left for the Lagrangian when the LP was cut off.
 FALLBACK_SHARE = 0.4
 #: Shortest CP-SAT solve worth starting (s); a stage with less time left is skipped.
@@ -465,8 +471,12 @@ def stage_fixed(st: _Pass) -> tuple[str, dict[str, Any]]:
     return ("optimal" if optimal else "cut-off"), detail
 
 
-def first_plan(problem: Problem, spec: ModelSpec | None = None) -> np.ndarray | None:
+def first_plan(
+    problem: Problem, spec: ModelSpec | None = None, deadline: float | None = None
+) -> np.ndarray | None:
     """A plan without the LP: the greedy's, repaired when it misses a move.
+
+    ``deadline`` (``time.monotonic()``) bounds the repair.
 
     Returns the chosen option rows, or None when neither keeps every rule of the model.
     """
@@ -474,8 +484,18 @@ def first_plan(problem: Problem, spec: ModelSpec | None = None) -> np.ndarray | 
     greedy = greedy_plan(problem)
     if evaluate_rows(problem, greedy, spec).feasible:
         return greedy
-    repaired = repair_plan(problem, greedy, spec.coefficients)
+    repaired = repair_plan(problem, greedy, spec.coefficients, deadline)
     return repaired if evaluate_rows(problem, repaired, spec).feasible else None
+
+
+def _repair(st: _Pass, rows: np.ndarray) -> np.ndarray:
+    """Repair ``rows`` within a share of the pass (a work budget in deterministic mode)."""
+    if st.run.params.deterministic_time_s is not None:
+        work = REPAIR_WORK_PER_FIRM * int(st.problem.planned.sum())
+        return repair_plan(st.problem, rows, st.spec.coefficients, max_work=work)
+    seconds = min(max(REPAIR_MIN_S, REPAIR_SHARE * st.left()), st.run.remaining())
+    deadline = time.monotonic() + seconds
+    return repair_plan(st.problem, rows, st.spec.coefficients, deadline)
 
 
 def stage_first_plan(st: _Pass) -> tuple[str, dict[str, Any]]:
@@ -492,9 +512,8 @@ def stage_first_plan(st: _Pass) -> tuple[str, dict[str, Any]]:
     if feasible:
         st.offer(greedy, "greedy")
     else:
-        detail["repaired"] = st.offer(
-            repair_plan(st.problem, greedy, st.spec.coefficients), "repair"
-        )
+        # The repair gets a share of the pass: on tight problems (GAP) it can search long.
+        detail["repaired"] = st.offer(_repair(st, greedy), "repair")
     return ("improved" if st.rows is not None else "no-gain"), detail
 
 
@@ -569,7 +588,7 @@ def stage_guided_greedy(st: _Pass) -> tuple[str, dict[str, Any]]:
     if evaluate_rows(st.problem, guided, st.spec).feasible:
         st.offer(guided, "greedy-lp")
     else:
-        st.offer(repair_plan(st.problem, guided, st.spec.coefficients), "repair-lp")
+        st.offer(_repair(st, guided), "repair-lp")
     return _gain(st, before), {}
 
 
@@ -619,7 +638,7 @@ def stage_site_lns(st: _Pass) -> tuple[str, dict[str, Any]]:
     tries = improved = 0
     det_used = 0.0
     proved = False
-    while not st.done():
+    while not st.done() and run.remaining() > 2 * MIN_SOLVE_S:
         if params.deterministic_time_s is not None:
             if det_used >= det_budget:
                 break
