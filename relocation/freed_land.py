@@ -17,6 +17,31 @@ from relocation.domain.land_use import available_years, classify_freed_land, tod
 from relocation.domain.scenario import Scenario
 
 
+def with_history(firms: gpd.GeoDataFrame, history: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The workspace's firms with the history of a problem (its ``moved_year`` and site).
+
+    A re-plan turns ``actuals`` into history (moved, closed and converted firms leave their
+    parcel in their recorded year; see :mod:`relocation.domain.status`); the freed-land
+    ledger must see those parcels as freed too. Firms the problem no longer holds (exempt)
+    keep their workspace row: they stay, and count as remaining jobs.
+    """
+    if "moved_year" not in history.columns:
+        return firms
+    gone = history[history["moved_year"].notna()]
+    year = dict(zip(gone["firm_id"].astype(str), gone["moved_year"].astype(int), strict=True))
+    site = dict(zip(gone["firm_id"].astype(str), gone["moved_site_id"].astype(str), strict=True))
+    ids = firms["firm_id"].astype(str)
+    out = firms.copy()
+    known = ids.isin(year).to_numpy()
+    if not known.any():
+        return firms
+    out["moved_year"] = pd.array(out["moved_year"], dtype="Int64")
+    out.loc[known, "moved_year"] = ids[known].map(year).to_numpy()
+    out["moved_site_id"] = out["moved_site_id"].astype(object)
+    out.loc[known, "moved_site_id"] = ids[known].map(site).to_numpy()
+    return out
+
+
 def freed_events(firms: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
     """Every firm that leaves its parcel: the plan's moves and the firms moved before it.
 

@@ -34,7 +34,7 @@ from relocation.domain.check import check_plan
 from relocation.domain.errors import InfeasibleError, InputError
 from relocation.domain.problem import ALL_TERMS, Plan, Problem
 from relocation.domain.scenario import Scenario, unknown_override_ids
-from relocation.freed_land import freed_land_outputs
+from relocation.freed_land import freed_land_outputs, with_history
 from relocation.infeasibility import precheck, summarise_core
 from relocation.phases import check_stop, enter_phase
 from relocation.run_folder import SCHEDULE_COLUMNS, PlanResult, write_run
@@ -384,7 +384,8 @@ def plan_scenario(
         raise RuntimeError("plan breaks rules: " + "; ".join(chk.violations[:10]))
     enter_phase("outputs", token)
     load = site_load(problem, plan)
-    land = freed_land_outputs(ws.firms, ws.stations, ws.sites, plan.moves, sc, ws.zones)
+    firms = with_history(ws.firms, problem.firms)
+    land = freed_land_outputs(firms, ws.stations, ws.sites, plan.moves, sc, ws.zones)
     check_stop(token)
     summary = build_summary(
         ws, sc, problem, params, res, plan=plan, checked_objective=chk.objective,

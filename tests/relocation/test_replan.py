@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from geodata.workspace import read_workspace
+from relocation.domain.check import check_plan
 from relocation.domain.errors import InfeasibleError
 from relocation.replan import check_actuals_hold, replan_workspace
 from relocation.run_folder import write_run
@@ -112,6 +113,14 @@ def test_each_status_changes_the_plan(tmp_path: Path, baseline) -> None:  # type
     problem = out.result.problem
     j = problem.sites.index[problem.sites["site_id"] == "S_BB1"][0]
     assert (problem.released_m2[j] - problem.capacity_m2[j]).min() >= 5000 + 0
+    # The independent checker (its own rule code) confirms every actual holds.
+    assert check_plan(problem, plan).ok, check_plan(problem, plan).violations
+    # Freed land: the moved firm's parcel is freed in 2025; the exempt firm's is not.
+    ledger = pd.read_csv(tmp_path / "r" / "freed_land.csv", dtype={"firm_id": str},
+                         encoding="utf-8-sig").set_index("firm_id")
+    assert int(ledger.at["0001", "move_year"]) == 2025
+    assert ledger.at["0001", "status"] == "moved_before"
+    assert "0004" not in ledger.index
 
 
 def test_closed_counts_by_the_switch(tmp_path: Path, baseline) -> None:  # type: ignore[no-untyped-def]
