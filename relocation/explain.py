@@ -48,10 +48,12 @@ _TEXT = {
     "chosen": ("Phương án đã chọn", "Chosen move"),
     "alternatives": ("Ba phương án thay thế tốt nhất (các DN khác giữ nguyên)",
                      "Best alternatives (every other move fixed)"),
-    "more": ("tổng kế hoạch tốn thêm", "the whole plan costs"),
+    "more": ("tổng kế hoạch tốn thêm", "the whole plan costs more by"),
     "ruled": ("KCN/CCN không được chọn", "Sites not chosen"),
     "none": ("không có phương án thay thế khả thi", "no feasible alternative"),
-    "cost_more": ("khả thi nhưng tốn thêm", "possible, but the plan costs"),
+    "cost_more": ("khả thi nhưng tốn thêm", "possible, but the plan costs more by"),
+    "saves": ("tổng kế hoạch tiết kiệm", "the whole plan saves"),
+    "cost_less": ("khả thi và tiết kiệm", "possible, and the plan saves"),
     "total": ("Tổng có trọng số", "Weighted total"),
     "cap": ("hết đất năm", "land full in"),
     "moves": ("vượt giới hạn số DN di dời năm", "over the yearly move limit in"),
@@ -273,8 +275,9 @@ def explain_firm(exp: Explainer, firm_id: str, lang: str = "en") -> dict[str, An
             text = reason.text(lang) if reason else "—"
         elif (a_blocked[at] == "").any():
             k = at[a_blocked[at] == ""][0]
-            text = (f"{_t('cost_more', lang)} {a_extra[k] / 1e9:+,.2f} bn VND "
-                    f"({int(a_year[k])})")
+            extra = float(a_extra[k])
+            word = _t("cost_more" if extra >= 0 else "cost_less", lang)
+            text = f"{word} {abs(extra) / 1e9:,.2f} bn VND ({int(a_year[k])})"
         else:
             text = blocked_text(str(a_blocked[at[0]]), lang)
         ruled.append({"site_id": str(sids[j]), "distance_km": round(float(p.distance_km[f, j]), 1),
@@ -299,8 +302,9 @@ def format_explanation(d: dict[str, Any], lang: str = "en") -> str:
     if not d["alternatives"]:
         lines.append("    " + _t("none", lang))
     for a in d["alternatives"]:
-        lines.append(f"    {a['site_id']} {a['year']}: {_t('more', lang)} "
-                     f"{a['extra_vnd'] / 1e9:+,.3f} bn VND")
+        extra = float(a["extra_vnd"])
+        word = _t("more" if extra >= 0 else "saves", lang)
+        lines.append(f"    {a['site_id']} {a['year']}: {word} {abs(extra) / 1e9:,.3f} bn VND")
     lines.append(f"  {_t('ruled', lang)}:")
     for r in d["ruled_out"]:
         star = " *" if r["preferred"] else ""
