@@ -34,7 +34,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "geodata" / "demo"
 QUOTAS = "0.30,0.33,0.36,0.40,0.45"
-INFEASIBLE = "quota.0.min_share=0.5"
+INFEASIBLE = ("--set", "quota.0.min_share=0.5", "--set", "quota.0.max_share=0.6")
 
 
 def _hog() -> None:  # pragma: no cover - runs in a child process until terminated
@@ -103,7 +103,7 @@ def run_cases(limits: list[float], repeat: int, out: Path) -> pd.DataFrame:
                 print(_line(rows[-1]), flush=True)
 
             run = out / f"infeasible_{limit:g}_{rep}"
-            code, wall = _cli(["plan", str(DEMO), "--out", str(run), "--set", INFEASIBLE, *tl],
+            code, wall = _cli(["plan", str(DEMO), "--out", str(run), *INFEASIBLE, *tl],
                               out / f"infeasible_{limit:g}_{rep}.log", grace)
             rows.append(_row("infeasible", limit, rep, "50% by 2025", code, wall, _summary(run)))
             print(_line(rows[-1]), flush=True)
