@@ -55,19 +55,19 @@ _EN: dict[str, str] = {
     # ---- commands: help and examples
     "cmd.validate.help": "Check a workspace; print a summary and warnings, or every problem "
     "(exit 2).",
-    "cmd.validate.examples": "relocation validate my_workspace\n"
-    "relocation --lang en validate my_workspace",
+    "cmd.validate.examples": "relocation validate ws\n"
+    "relocation --lang en validate ws",
     "cmd.validate.arg": "Workspace folder to check.",
     "cmd.export_demo.help": "Write the embedded Bình Dương demo as a workspace folder.",
-    "cmd.export_demo.examples": "relocation export-demo my_workspace\n"
-    "relocation export-demo my_workspace --force",
+    "cmd.export_demo.examples": "relocation export-demo ws\n"
+    "relocation export-demo ws --force",
     "cmd.export_demo.dest": "Folder to create.",
     "cmd.export_demo.force": "Replace DEST if it exists and is not empty.",
     "cmd.plan.help": "Plan a workspace: which firm moves where and when. Writes the run "
     "folder OUT.",
-    "cmd.plan.examples": "relocation plan my_workspace --out runs/base\n"
-    "relocation plan my_workspace --out runs/500 --set limits.max_moves_per_year=500\n"
-    "relocation --lang en plan my_workspace --out runs/base --time-limit 120",
+    "cmd.plan.examples": "relocation plan ws --out runs/base\n"
+    "relocation plan ws --out runs/500 --set limits.max_moves_per_year=500\n"
+    "relocation --lang en plan ws --out runs/base --time-limit 120",
     "cmd.demo.help": "Plan the embedded Bình Dương demo end to end (export it with "
     "export-demo to edit it).",
     "cmd.demo.examples": "relocation demo\nrelocation demo --out runs/demo --force",
@@ -83,9 +83,9 @@ _EN: dict[str, str] = {
     "OUT/report.html. Infeasible scenarios are recorded (their summary.json explains why) "
     "and the sweep goes on. Exits 4 when some scenario found no plan within its time limit "
     "(named); a rerun keeps the finished scenarios and solves those again.",
-    "cmd.sweep.examples": "relocation sweep my_workspace --out sweeps/quota "
+    "cmd.sweep.examples": "relocation sweep ws --out sweeps/quota "
     "--quota 0.25,0.30,0.35\n"
-    "relocation sweep my_workspace --out sweeps/grid --grid grid.toml",
+    "relocation sweep ws --out sweeps/grid --grid grid.toml",
     "cmd.sweep.out": "Sweep folder to write (or resume).",
     "cmd.sweep.quota": "Quota floors to sweep, e.g. 0.25,0.30,0.35.",
     "cmd.sweep.by_year": "Quota window swept by --quota (default: the first).",
@@ -105,7 +105,7 @@ _EN: dict[str, str] = {
     "cmd.diff.limit": "Print at most N firms.",
     "cmd.replan.help": "Re-plan from what happened, keeping close to a baseline run (the "
     "annual review).",
-    "cmd.replan.examples": "relocation replan my_workspace --baseline runs/base --out "
+    "cmd.replan.examples": "relocation replan ws --baseline runs/base --out "
     "runs/2026 --as-of 2026",
     "cmd.replan.workspace": "Workspace folder (its actuals: the facts).",
     "cmd.replan.baseline": "The baseline run folder.",
@@ -214,6 +214,8 @@ _EN: dict[str, str] = {
     "issue.set_syntax": "expected key=value, e.g. limits.max_moves_per_year=500",
     "issue.explain_which": "give a FIRM_ID or --all (one of them)",
     "issue.no_firm": "the run has no such firm",
+    "issue.out_exists": "the output folder exists; pass --force to replace it",
+    "issue.out_not_folder": "exists and is not a folder; choose another --out",
     # ---- keys
     "keys.header": "{n} settings (--set KEY=VALUE, or a grid file's keys):",
     "keys.default": "default",
@@ -275,19 +277,19 @@ _VI: dict[str, str] = {
     "arg.workspace": "Thư mục dữ liệu (workspace).",
     "cmd.validate.help": "Kiểm tra một thư mục dữ liệu; in tóm tắt và cảnh báo, hoặc mọi lỗi "
     "(mã thoát 2).",
-    "cmd.validate.examples": "relocation validate my_workspace\n"
-    "relocation --lang en validate my_workspace",
+    "cmd.validate.examples": "relocation validate ws\n"
+    "relocation --lang en validate ws",
     "cmd.validate.arg": "Thư mục dữ liệu cần kiểm tra.",
     "cmd.export_demo.help": "Ghi dữ liệu mẫu Bình Dương thành một thư mục dữ liệu.",
-    "cmd.export_demo.examples": "relocation export-demo my_workspace\n"
-    "relocation export-demo my_workspace --force",
+    "cmd.export_demo.examples": "relocation export-demo ws\n"
+    "relocation export-demo ws --force",
     "cmd.export_demo.dest": "Thư mục sẽ tạo.",
     "cmd.export_demo.force": "Thay DEST nếu đã có và không rỗng.",
     "cmd.plan.help": "Lập kế hoạch cho một thư mục dữ liệu: doanh nghiệp nào chuyển đi đâu "
     "và khi nào. Ghi thư mục lần chạy OUT.",
-    "cmd.plan.examples": "relocation plan my_workspace --out runs/base\n"
-    "relocation plan my_workspace --out runs/500 --set limits.max_moves_per_year=500\n"
-    "relocation --lang en plan my_workspace --out runs/base --time-limit 120",
+    "cmd.plan.examples": "relocation plan ws --out runs/base\n"
+    "relocation plan ws --out runs/500 --set limits.max_moves_per_year=500\n"
+    "relocation --lang en plan ws --out runs/base --time-limit 120",
     "cmd.demo.help": "Lập kế hoạch trọn vẹn cho dữ liệu mẫu Bình Dương (xuất bằng "
     "export-demo để sửa).",
     "cmd.demo.examples": "relocation demo\nrelocation demo --out runs/demo --force",
@@ -304,9 +306,9 @@ _VI: dict[str, str] = {
     "lý do) và việc quét tiếp tục. Mã thoát 4 khi có kịch bản không tìm được kế hoạch trong "
     "thời gian cho phép (có nêu tên); chạy lại sẽ giữ các kịch bản đã xong và giải lại "
     "những kịch bản đó.",
-    "cmd.sweep.examples": "relocation sweep my_workspace --out sweeps/quota "
+    "cmd.sweep.examples": "relocation sweep ws --out sweeps/quota "
     "--quota 0.25,0.30,0.35\n"
-    "relocation sweep my_workspace --out sweeps/grid --grid grid.toml",
+    "relocation sweep ws --out sweeps/grid --grid grid.toml",
     "cmd.sweep.out": "Thư mục quét sẽ ghi (hoặc tiếp tục).",
     "cmd.sweep.quota": "Các mức sàn chỉ tiêu cần quét, ví dụ 0.25,0.30,0.35.",
     "cmd.sweep.by_year": "Cửa sổ chỉ tiêu mà --quota quét (mặc định: cửa sổ đầu).",
@@ -326,7 +328,7 @@ _VI: dict[str, str] = {
     "cmd.diff.limit": "In tối đa N doanh nghiệp.",
     "cmd.replan.help": "Lập lại kế hoạch từ những gì đã diễn ra, bám sát một lần chạy gốc "
     "(rà soát hằng năm).",
-    "cmd.replan.examples": "relocation replan my_workspace --baseline runs/base --out "
+    "cmd.replan.examples": "relocation replan ws --baseline runs/base --out "
     "runs/2026 --as-of 2026",
     "cmd.replan.workspace": "Thư mục dữ liệu (bảng actuals của nó: các sự kiện đã xảy ra).",
     "cmd.replan.baseline": "Thư mục lần chạy gốc.",
@@ -431,6 +433,8 @@ _VI: dict[str, str] = {
     "issue.set_syntax": "cần dạng khoá=giá_trị, ví dụ limits.max_moves_per_year=500",
     "issue.explain_which": "cho một FIRM_ID hoặc --all (một trong hai)",
     "issue.no_firm": "lần chạy không có doanh nghiệp này",
+    "issue.out_exists": "thư mục kết quả đã có; thêm --force để thay nó",
+    "issue.out_not_folder": "đã có và không phải thư mục; hãy chọn --out khác",
     "keys.header": "{n} thiết lập (--set KHOÁ=GIÁ_TRỊ, hoặc khoá của tệp lưới):",
     "keys.default": "mặc định",
     "keys.none": "không có",
