@@ -8,6 +8,7 @@ input, 3 infeasible, 130 interrupted, 143 terminated), never a traceback.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -47,13 +48,20 @@ def _startup_language() -> str:
 #: The language of help texts, known before the command line is parsed (``--lang``
 #: anywhere on it, ``RELOCATION_LANG``, the locale): help is declared with the commands.
 HELP_LANG = _startup_language()
-#: The language of this command line's messages (set by ``--lang``; one process, one CLI).
-_state = {"lang": HELP_LANG}
+#: The language of this command line's messages (set by ``--lang``; one process, one CLI)
+#: and of the documents it writes (map, workbook labels, explanations): Vietnamese unless a
+#: language is chosen explicitly (``--lang``, ``RELOCATION_LANG``), whatever the locale.
+_state = {"lang": HELP_LANG, "output": "vi"}
 
 
 def current_language() -> str:
     """The language the CLI answers in (``vi`` or ``en``)."""
     return _state["lang"]
+
+
+def output_language() -> str:
+    """The language of the documents written (map, workbook labels, explanations)."""
+    return _state["output"]
 
 
 def _t(key: str, **values: object) -> str:
@@ -91,16 +99,27 @@ def command(name: str, key: str | None = None) -> Callable[[Callable[..., None]]
     return app.command(name, help=h(f"cmd.{key}.help"), epilog=epilog)
 
 
-def use_language(lang: str | None) -> str:
-    """Set the CLI's language (``None``: keep the current one); refuse other values (exit 2)."""
+def use_language(lang: str | None, explicit: bool = True) -> str:
+    """Set the CLI's language (``None``: keep it) and return the documents' language.
+
+    An ``explicit`` choice (``--lang``, ``RELOCATION_LANG``) also sets the documents'
+    language; the locale sets the messages' only.
+
+    Raises
+    ------
+    InputError
+        ``lang`` is not ``vi`` or ``en`` (exit 2).
+    """
     if lang is None:
-        return current_language()
+        return output_language()
     if lang not in messages.LANGUAGES:
         raise InputError(
             [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
         )
     _state["lang"] = lang
-    return lang
+    if explicit:
+        _state["output"] = lang
+    return output_language()
 
 
 class _Terminated(BaseException):
@@ -197,7 +216,9 @@ def _root(
     ] = None,
 ) -> None:
     try:
-        use_language(messages.choose_language(lang))
+        env = os.environ.get(messages.LANG_ENV, "").strip().lower()
+        explicit = lang is not None or env in messages.LANGUAGES
+        use_language(messages.choose_language(lang), explicit=explicit)
     except InputError as exc:
         report_input_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -703,13 +724,13 @@ def explain_command(
             typer.echo(_t("out.explained", n=len(table), path=run / "explanations.csv"))
             return EXIT_OK
         assert firm_id is not None
-        try:
-            d = explain_firm(exp, firm_id, language)
+        try:  # printed: the messages' language
+            d = explain_firm(exp, firm_id, current_language())
         except KeyError:
             raise InputError([InputIssue("FIRM_ID", None, None, firm_id,
                                          "the run has no such firm")],
                              summary="bad option") from None
-        typer.echo(format_explanation(d, language))
+        typer.echo(format_explanation(d, current_language()))
         return EXIT_OK
 
     run_guarded(work)

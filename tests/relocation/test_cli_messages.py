@@ -28,12 +28,15 @@ def test_every_key_exists_in_both_languages_with_the_same_placeholders():
         assert vi[key].strip(), key
 
 
+#: A catalogue look-up in the CLI's modules: ``_t("key"``, ``h("key"``, ``t(lang, "key"``.
+CALL = r'(?:_t|\bh|\bt)\((?:lang, |self\.lang, |HELP_LANG, )?"([a-z_.]+)"'
+
+
 def test_every_key_the_cli_uses_is_in_the_catalogue():
     used = set()
     for name in ("cli.py", "report.py", "progress.py", "keys.py"):
         text = (REPO / "relocation" / name).read_text(encoding="utf-8")
-        used |= set(re.findall(r"""(?:_t|\bh|\bt)\((?:lang, |self\.lang, |HELP_LANG, )?"([a-z_.]+)\"""",
-                               text))
+        used |= set(re.findall(CALL, text))
     used |= {f"cmd.{c.replace('-', '_')}.help" for c in COMMANDS}
     missing = sorted(k for k in used if k not in messages.CATALOGUE["en"])
     assert not missing and len(used) > 60
@@ -104,6 +107,7 @@ def test_validate_bad_input_in_vietnamese(tmp_path):
     assert result.returncode == 2
     err = result.stderr
     assert err.startswith("lỗi: ") and "4 lỗi" in err.splitlines()[0]
+    assert "không phải là thư mục dữ liệu hợp lệ" in err.splitlines()[0]
     assert "firms.csv, dòng 4, cột land_area_m2 (giá trị '-800'): phải > 0" in err
     assert "(giá trị 'sáu mươi'): không phải là số nguyên" in err
     assert "firm_id bị trùng (các dòng 2, 3)" in err
@@ -173,3 +177,31 @@ def test_an_unknown_set_key_points_at_relocation_keys(tmp_path):
     assert res.returncode == 2
     assert "unknown key 'limits.max_moves'" in res.stderr
     assert "relocation keys lists them" in res.stderr and ".py" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "messages_lang", "documents_lang"),
+    [
+        ([], {"LANG": "C"}, "en", "vi"),  # the locale sets the messages only
+        ([], {"LANG": "vi_VN.UTF-8"}, "vi", "vi"),
+        (["--lang", "en"], {"LANG": "vi_VN.UTF-8"}, "en", "en"),
+        ([], {"RELOCATION_LANG": "en", "LANG": "vi_VN.UTF-8"}, "en", "en"),
+    ],
+)
+def test_the_documents_stay_vietnamese_unless_a_language_is_chosen(
+    monkeypatch, tmp_path, args, env, messages_lang, documents_lang
+):
+    from typer.testing import CliRunner
+
+    from relocation import cli
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "RELOCATION_LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(cli, "_state", {"lang": "en", "output": "vi"})
+    seen = {}
+    monkeypatch.setattr(cli, "workspace_summary", lambda ws: seen.update(
+        lang=cli.current_language(), out=cli.output_language()) or "")
+    result = CliRunner().invoke(cli.app, [*args, "validate", str(write_workspace(tmp_path))])
+    assert seen == {"lang": messages_lang, "out": documents_lang}, result.output
