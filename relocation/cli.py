@@ -11,12 +11,14 @@ import logging
 import os
 import signal
 import sys
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.core
 
 from relocation import messages
 from relocation.domain.errors import (
@@ -73,8 +75,42 @@ def h(key: str) -> str:
     return messages.t(HELP_LANG, key)
 
 
+def _framework_text(text: str) -> str:
+    """The help framework's own words (headings, ``required``) in the help language."""
+    key = messages.FRAMEWORK_KEYS.get(text)
+    # Templates such as "default: {default}" are filled in by the caller.
+    return text if key is None else messages.CATALOGUE[HELP_LANG][key]
+
+
+# typer's help headings ("Options", "required", "default: …") go through gettext.
+typer.core._ = _framework_text  # type: ignore[attr-defined]
+
+
+class _Localised:
+    """The ``Usage:`` prefix and ``--help``'s own help in the help language."""
+
+    def format_usage(self, ctx: typer.Context, formatter: typing.Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=h("help.usage") + " ")
+
+    def get_help_option(self, ctx: typer.Context) -> typing.Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = h("help.help")
+        return option
+
+
+class _Command(_Localised, typer.core.TyperCommand):
+    pass
+
+
+class _Group(_Localised, typer.core.TyperGroup):
+    pass
+
+
 app = typer.Typer(
     name="relocation",
+    cls=_Group,
     help=h("app.help"),
     epilog=h("app.epilog"),
     pretty_exceptions_enable=False,
@@ -96,7 +132,7 @@ def command(name: str, key: str | None = None) -> Callable[[Callable[..., None]]
     examples = messages.CATALOGUE[HELP_LANG].get(f"cmd.{key}.examples")
     # "\b" keeps click from re-wrapping the example lines into one paragraph.
     epilog = None if examples is None else f"{h('examples')}\n\n\b\n{examples}"
-    return app.command(name, help=h(f"cmd.{key}.help"), epilog=epilog)
+    return app.command(name, help=h(f"cmd.{key}.help"), epilog=epilog, cls=_Command)
 
 
 def use_language(lang: str | None, explicit: bool = True) -> str:

@@ -124,6 +124,15 @@ _EN: dict[str, str] = {
     "cmd.keys.examples": "relocation keys\nrelocation keys costs\nrelocation --lang en keys",
     "cmd.keys.prefix": "Only the keys starting with this (e.g. costs or quota).",
     "examples": "Examples:",
+    "help.usage": "Usage:",
+    "help.help": "Show this message and exit.",
+    "help.arguments": "Arguments",
+    "help.options": "Options",
+    "help.commands": "Commands",
+    "help.required": "required",
+    "help.default": "default: {default}",
+    "help.missing_command": "Missing command.",
+    "help.no_command": "No such command {name!r}.",
     # ---- outcomes
     "out.validate_ok": "OK: {summary} (scenario {name!r})",
     "out.count.firms": "{n:,} firms",
@@ -350,6 +359,15 @@ _VI: dict[str, str] = {
     "cmd.keys.examples": "relocation keys\nrelocation keys costs\nrelocation --lang en keys",
     "cmd.keys.prefix": "Chỉ các khoá bắt đầu bằng chuỗi này (ví dụ costs hoặc quota).",
     "examples": "Ví dụ:",
+    "help.usage": "Cách dùng:",
+    "help.help": "Hiện trợ giúp này rồi thoát.",
+    "help.arguments": "Đối số",
+    "help.options": "Tuỳ chọn",
+    "help.commands": "Lệnh",
+    "help.required": "bắt buộc",
+    "help.default": "mặc định: {default}",
+    "help.missing_command": "Thiếu lệnh.",
+    "help.no_command": "Không có lệnh {name!r}.",
     "out.validate_ok": "Hợp lệ: {summary} (kịch bản {name!r})",
     "out.count.firms": "{n:,} doanh nghiệp",
     "out.count.sites": "{n:,} địa điểm",
@@ -473,6 +491,17 @@ _VI: dict[str, str] = {
     "replan.none": "không có",
     "replan.stability": "hàm mục tiêu không kể khoản ổn định {objective} (khoản ổn định "
     "{stability})",
+}
+
+#: The help framework's own English words and the keys translating them.
+FRAMEWORK_KEYS = {
+    "Arguments": "help.arguments",
+    "Options": "help.options",
+    "Commands": "help.commands",
+    "required": "help.required",
+    "default: {default}": "help.default",
+    "Missing command.": "help.missing_command",
+    "No such command {name!r}.": "help.no_command",
 }
 
 #: Every message in every language: ``CATALOGUE[lang][key]``.

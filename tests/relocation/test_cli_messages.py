@@ -147,6 +147,8 @@ def test_every_command_help_renders_with_examples(lang):
         assert max(len(line) for line in out.splitlines()) <= 80, name
         if lang == "vi":
             assert VI_LETTERS.search(out), name
+            assert out.startswith("Cách dùng: ") and "\nTuỳ chọn:\n" in out, name
+            assert "Hiện trợ giúp này rồi thoát." in out and "Show this" not in out, name
     sweep = run_cli("--lang", lang, "sweep", "--help", env={"COLUMNS": "80"}).stdout
     assert "[grid]" in sweep and "--set KEY=VALUE" in sweep
 
