@@ -8,15 +8,19 @@ input, 3 infeasible, 130 interrupted, 143 terminated), never a traceback.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.core
 
+from relocation import messages
 from relocation.domain.errors import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
@@ -37,13 +41,121 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 EXIT_FAILURE = 1
 
+
+def _startup_language() -> str:
+    lang = messages.choose_language(messages.argv_language(sys.argv[1:]))
+    return lang if lang in messages.LANGUAGES else "en"
+
+
+#: The language of help texts, known before the command line is parsed (``--lang``
+#: anywhere on it, ``RELOCATION_LANG``, the locale): help is declared with the commands.
+HELP_LANG = _startup_language()
+#: The language of this command line's messages (set by ``--lang``; one process, one CLI)
+#: and of the documents it writes (map, workbook labels, explanations): Vietnamese unless a
+#: language is chosen explicitly (``--lang``, ``RELOCATION_LANG``), whatever the locale.
+_state = {"lang": HELP_LANG, "output": "vi"}
+
+
+def current_language() -> str:
+    """The language the CLI answers in (``vi`` or ``en``)."""
+    return _state["lang"]
+
+
+def output_language() -> str:
+    """The language of the documents written (map, workbook labels, explanations)."""
+    return _state["output"]
+
+
+def _t(key: str, **values: object) -> str:
+    return messages.t(current_language(), key, **values)
+
+
+def h(key: str) -> str:
+    """Help text ``key`` of the catalogue, in the help language."""
+    return messages.t(HELP_LANG, key)
+
+
+def _framework_text(text: str) -> str:
+    """The help framework's own words (headings, ``required``) in the help language."""
+    key = messages.FRAMEWORK_KEYS.get(text)
+    # Templates such as "default: {default}" are filled in by the caller.
+    return text if key is None else messages.CATALOGUE[HELP_LANG][key]
+
+
+# typer's help headings ("Options", "required", "default: …") go through gettext.
+typer.core._ = _framework_text  # type: ignore[attr-defined]
+
+
+class _Localised:
+    """The ``Usage:`` prefix and ``--help``'s own help in the help language."""
+
+    def format_usage(self, ctx: typer.Context, formatter: typing.Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=h("help.usage") + " ")
+
+    def get_help_option(self, ctx: typer.Context) -> typing.Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = h("help.help")
+        return option
+
+
+class _Command(_Localised, typer.core.TyperCommand):
+    pass
+
+
+class _Group(_Localised, typer.core.TyperGroup):
+    pass
+
+
 app = typer.Typer(
     name="relocation",
-    help="Plan enterprise relocation programmes (embedded Bình Dương demo).",
+    cls=_Group,
+    help=h("app.help"),
+    epilog=h("app.epilog"),
     pretty_exceptions_enable=False,
     add_completion=False,
     no_args_is_help=True,
+    # Plain click help: no rich markup, so "[grid]" and "<name>" print as written, and
+    # paragraphs re-wrap to the terminal's width.
+    rich_markup_mode=None,
 )
+
+
+def command(name: str, key: str | None = None) -> Callable[[Callable[..., None]], object]:
+    """Declare command ``name`` with its help and examples from the catalogue.
+
+    ``cmd.KEY.help`` is the help and ``cmd.KEY.examples`` (optional) the examples, one a
+    line; ``KEY`` is ``name`` with ``_`` for ``-`` unless given.
+    """
+    key = key or name.replace("-", "_")
+    examples = messages.CATALOGUE[HELP_LANG].get(f"cmd.{key}.examples")
+    # "\b" keeps click from re-wrapping the example lines into one paragraph.
+    epilog = None if examples is None else f"{h('examples')}\n\n\b\n{examples}"
+    return app.command(name, help=h(f"cmd.{key}.help"), epilog=epilog, cls=_Command)
+
+
+def use_language(lang: str | None, explicit: bool = True) -> str:
+    """Set the CLI's language (``None``: keep it) and return the documents' language.
+
+    An ``explicit`` choice (``--lang``, ``RELOCATION_LANG``) also sets the documents'
+    language; the locale sets the messages' only.
+
+    Raises
+    ------
+    InputError
+        ``lang`` is not ``vi`` or ``en`` (exit 2).
+    """
+    if lang is None:
+        return output_language()
+    if lang not in messages.LANGUAGES:
+        raise InputError(
+            [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
+        )
+    _state["lang"] = lang
+    if explicit:
+        _state["output"] = lang
+    return output_language()
 
 
 class _Terminated(BaseException):
@@ -54,9 +166,9 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise _Terminated()
 
 
-def format_issue(issue: InputIssue) -> str:
-    """One line per issue (see :meth:`relocation.domain.errors.InputIssue.format`)."""
-    return issue.format()
+def format_issue(issue: InputIssue, lang: str | None = None) -> str:
+    """One line per issue in the CLI's language (:func:`relocation.messages.format_issue`)."""
+    return messages.format_issue(issue, lang or current_language())
 
 
 def _err(text: str) -> None:
@@ -72,8 +184,11 @@ def report_input_error(exc: InputError) -> None:
     # Sorted by file then row so that all problems of one row read together.
     errors = sorted((i for i in exc.issues if i.severity == "error"), key=order)
     warnings = sorted((i for i in exc.issues if i.severity != "error"), key=order)
-    counts = f"{len(errors)} error(s)" + (f", {len(warnings)} warning(s)" if warnings else "")
-    _err(f"error: {exc.summary}: {counts}")
+    counts = _t("err.errors", n=len(errors))
+    if warnings:
+        counts += ", " + _t("err.warnings", n=len(warnings))
+    summary = messages.translate(exc.summary, current_language())
+    _err(_t("err.summary", summary=summary, counts=counts))
     for issue in errors + warnings:
         _err("  " + format_issue(issue))
 
@@ -102,25 +217,26 @@ def run_guarded(work: Callable[[], int | None]) -> None:
         report_input_error(exc)
         code = EXIT_BAD_INPUT
     except InfeasibleError as exc:
-        _err("infeasible: the scenario cannot be satisfied by the data")
+        _err(_t("err.infeasible"))
         for line in exc.explanation:
             _err("  " + line)
         code = EXIT_INFEASIBLE
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(_t("err.interrupted"))
         code = EXIT_SIGINT
     except _Terminated:
-        _err("terminated")
+        _err(_t("err.terminated"))
         code = EXIT_SIGTERM
     except RelocationError as exc:
-        _err(f"error: {exc}")
+        _err(_t("err.plain", text=exc))
         code = EXIT_FAILURE
     except OSError as exc:
-        _err(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        text = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        _err(_t("err.plain", text=text))
         code = EXIT_FAILURE
     except Exception as exc:  # the CLI never shows a traceback; the log keeps it
         logger.debug("internal error", exc_info=True)
-        _err(f"internal error: {type(exc).__name__}: {exc} (please report it)")
+        _err(_t("err.internal", kind=type(exc).__name__, text=exc))
         code = EXIT_FAILURE
     finally:
         if previous is not None:
@@ -130,9 +246,18 @@ def run_guarded(work: Callable[[], int | None]) -> None:
 
 @app.callback()
 def _root(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=h("opt.verbose"))] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help=h("opt.lang"), metavar="vi|en")
+    ] = None,
 ) -> None:
-    """Plan enterprise relocation programmes (embedded Bình Dương demo)."""
+    try:
+        env = os.environ.get(messages.LANG_ENV, "").strip().lower()
+        explicit = lang is not None or env in messages.LANGUAGES
+        use_language(messages.choose_language(lang), explicit=explicit)
+    except InputError as exc:
+        report_input_error(exc)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         stream=sys.stderr,
@@ -142,30 +267,28 @@ def _root(
 
 def workspace_summary(ws: Workspace) -> str:
     """``N firms, M sites, ...`` for a workspace."""
-    parts = [
-        f"{len(ws.firms)} firms",
-        f"{len(ws.sites)} sites",
-        f"{len(ws.zones)} zones",
-        f"{len(ws.stations)} stations",
-        f"{len(ws.sectors)} sectors",
-        f"{len(ws.site_phases)} site phases",
-    ]
+    tables = ["firms", "sites", "zones", "stations", "sectors", "site_phases"]
     if ws.pairs is not None:
-        parts.append(f"{len(ws.pairs)} pairs")
-    return ", ".join(parts)
+        tables.append("pairs")
+    return ", ".join(_t(f"out.count.{name}", n=len(getattr(ws, name))) for name in tables)
 
 
-@app.command("validate")
+Workspace = Annotated[Path, typer.Argument(help=h("arg.workspace"), metavar="WORKSPACE")]
+
+
+@command("validate")
 def validate_command(
-    workspace: Annotated[Path, typer.Argument(help="Workspace folder to check.")],
+    workspace: Annotated[
+        Path, typer.Argument(help=h("cmd.validate.arg"), metavar="WORKSPACE")
+    ],
 ) -> None:
-    """Check a workspace; print a summary and warnings, or every problem (exit 2)."""
+    """``relocation validate`` (help: the catalogue's ``cmd.validate.help``)."""
 
     def work() -> int:
         from geodata.workspace import read_workspace
 
         ws = read_workspace(workspace)
-        typer.echo(f"OK: {workspace_summary(ws)} (scenario {ws.scenario.name!r})")
+        typer.echo(_t("out.validate_ok", summary=workspace_summary(ws), name=ws.scenario.name))
         for issue in ws.warnings:
             _err(format_issue(issue))
         return EXIT_OK
@@ -173,21 +296,19 @@ def validate_command(
     run_guarded(work)
 
 
-@app.command("export-demo")
+@command("export-demo")
 def export_demo_command(
-    dest: Annotated[Path, typer.Argument(help="Folder to create.")],
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace DEST if it exists and is not empty.")
-    ] = False,
+    dest: Annotated[Path, typer.Argument(help=h("cmd.export_demo.dest"), metavar="DEST")],
+    force: Annotated[bool, typer.Option("--force", help=h("cmd.export_demo.force"))] = False,
 ) -> None:
-    """Write the embedded Bình Dương demo as a workspace folder."""
+    """``relocation export-demo`` (help: the catalogue's ``cmd.export_demo.help``)."""
 
     def work() -> int:
         from geodata.workspace import export_demo
 
         export_demo(dest, force=force)
         count = sum(1 for p in dest.iterdir() if p.is_file())
-        typer.echo(f"Wrote the demo workspace to {dest} ({count} files)")
+        typer.echo(_t("out.exported", dest=dest, count=count))
         return EXIT_OK
 
     run_guarded(work)
@@ -213,7 +334,10 @@ def _plan_and_report(
 
     token = StopToken()
     box: dict[str, object] = {}
-    progress = SolveProgress(opts.time_limit_s, enabled=not quiet)
+    progress = SolveProgress(opts.time_limit_s, enabled=not quiet, lang=current_language())
+    # The display starts when the solve does (relocation.phases), not before the checks
+    # that may refuse the run (an existing --out, bad input).
+    token.on_phase = progress.on_phase  # type: ignore[attr-defined]
 
     def target() -> None:
         try:
@@ -260,17 +384,16 @@ def _plan_and_report(
     if "error" in box:
         exc = box["error"]
         if isinstance(exc, Interrupted):
-            _err(f"stopped by {exc.reason}: nothing written, {out} left as it was")
+            _err(_t("out.stopped", reason=exc.reason, out=out))
             return EXIT_SIGINT if exc.reason == "SIGINT" else EXIT_SIGTERM
         raise exc  # type: ignore[misc]
     outcome = box["outcome"]
-    from relocation.report import plan_report
+    from relocation.report import plan_report, replan_report
 
-    typer.echo(plan_report(outcome.summary, out))  # type: ignore[attr-defined]
+    lang = current_language()
+    typer.echo(plan_report(outcome.summary, out, lang))  # type: ignore[attr-defined]
     if runner is not None:
-        from relocation.replan import replan_report
-
-        typer.echo(replan_report(outcome.summary))  # type: ignore[attr-defined]
+        typer.echo(replan_report(outcome.summary, lang))  # type: ignore[attr-defined]
     return EXIT_OK if outcome.plan is not None else EXIT_NO_PLAN  # type: ignore[attr-defined]
 
 
@@ -302,27 +425,24 @@ def _parse_sets(values: list[str] | None) -> dict[str, object]:
 
 TimeLimit = Annotated[
     float | None,
-    typer.Option("--time-limit", help="Solver time limit, seconds (default: scenario, 60)."),
+    typer.Option("--time-limit", help=h("opt.time_limit"), metavar="SECONDS"),
 ]
-Workers = Annotated[
-    int | None, typer.Option("--workers", help="CP-SAT workers (default: scenario, 2).")
-]
-Seed = Annotated[int | None, typer.Option("--seed", help="Random seed (default: scenario, 0).")]
+Workers = Annotated[int | None, typer.Option("--workers", help=h("opt.workers"), metavar="N")]
+Seed = Annotated[int | None, typer.Option("--seed", help=h("opt.seed"), metavar="N")]
 DetTime = Annotated[
     float | None,
-    typer.Option(
-        "--deterministic-time",
-        help="Stop on CP-SAT's deterministic time instead of the clock "
-        "(with --workers 1 and a seed: reproducible).",
-    ),
+    typer.Option("--deterministic-time", help=h("opt.det_time"), metavar="SECONDS"),
 ]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
-Force = Annotated[bool, typer.Option("--force", help="Replace the output folder if it exists.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=h("opt.quiet"))]
+Force = Annotated[bool, typer.Option("--force", help=h("opt.force"))]
 Sets = Annotated[
-    list[str] | None,
-    typer.Option("--set", help="Override a scenario.toml setting: dotted.key=value (repeatable)."),
+    list[str] | None, typer.Option("--set", help=h("opt.set"), metavar="KEY=VALUE")
 ]
-Lang = Annotated[str, typer.Option("--lang", help="Map language: vi or en.")]
+OutRun = Annotated[Path, typer.Option("--out", help=h("opt.out_run"), metavar="OUT")]
+#: ``COMMAND --lang``: the global ``--lang`` given after the command (older scripts).
+Lang = Annotated[
+    str | None, typer.Option("--lang", help=h("opt.lang_alias"), metavar="vi|en")
+]
 
 
 def _options(
@@ -332,12 +452,9 @@ def _options(
     seed: int | None,
     sets: list[str] | None,
     force: bool,
-    lang: str,
+    lang: str | None,
 ) -> PlanOptions:
-    if lang not in ("vi", "en"):
-        raise InputError(
-            [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
-        )
+    lang = use_language(lang)
     # Imported here: the workflow pulls in the solver and the map renderer, which commands
     # such as ``explain`` and ``validate`` do not need (they answer in about a second).
     from relocation.workflow import PlanOptions
@@ -378,10 +495,10 @@ def check_options(workspace: Path, opts: PlanOptions) -> None:
         base.with_overrides(updates, sources)
 
 
-@app.command("plan")
+@command("plan")
 def plan_command(
-    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
-    out: Annotated[Path, typer.Option("--out", help="Run folder to write.")],
+    workspace: Workspace,
+    out: OutRun,
     time_limit: TimeLimit = None,
     deterministic_time: DetTime = None,
     workers: Workers = None,
@@ -389,10 +506,9 @@ def plan_command(
     sets: Sets = None,
     quiet: Quiet = False,
     force: Force = False,
-    lang: Lang = "vi",
+    lang: Lang = None,
 ) -> None:
-    """Plan a workspace: which firm moves where and when. Writes the run folder OUT."""
-
+    """``relocation plan`` (help: the catalogue's ``cmd.plan.help``)."""
     def work() -> int:
         opts = _options(time_limit, deterministic_time, workers, seed, sets, force, lang)
         check_options(workspace, opts)
@@ -401,24 +517,25 @@ def plan_command(
     run_guarded(work)
 
 
-@app.command("demo")
+@command("demo")
 def demo_command(
-    out: Annotated[Path, typer.Option("--out", help="Run folder to write.")] = Path("runs/demo"),
+    out: Annotated[
+        Path, typer.Option("--out", help=h("opt.out_run"), metavar="OUT")
+    ] = Path("runs/demo"),
     time_limit: TimeLimit = None,
     workers: Workers = None,
     seed: Seed = None,
     quiet: Quiet = False,
     force: Force = False,
-    lang: Lang = "vi",
+    lang: Lang = None,
 ) -> None:
-    """Plan the embedded Bình Dương demo end to end (export it with export-demo to edit it)."""
-
+    """``relocation demo`` (help: the catalogue's ``cmd.demo.help``)."""
     def work() -> int:
         from geodata.workspace import demo_dir
 
         opts = _options(time_limit, None, workers, seed, None, force, lang)
         check_options(demo_dir(), opts)
-        typer.echo(f"Planning the embedded Bình Dương demo ({demo_dir()}) …")
+        typer.echo(_t("out.demo", path=demo_dir()))
         return _plan_and_report(demo_dir(), out, opts, quiet)
 
     run_guarded(work)
@@ -430,116 +547,91 @@ def demo_command(
 def _sweep_line(result: object, done: int, total: int) -> str:
     from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS
 
+    lang = current_language()
     s = result.summary  # type: ignore[attr-defined]
     name = result.point.name  # type: ignore[attr-defined]
-    kept = " (kept from an earlier run)" if result.skipped else ""  # type: ignore[attr-defined]
+    kept = _t("out.sweep_kept") if result.skipped else ""  # type: ignore[attr-defined]
     terms = s.get("terms")
     if terms:
-        cost = sum(terms[t] for t in COST_TERMS) / 1e9
-        dis = sum(terms[t] for t in DISRUPTION_TERMS) / 1e9
-        what = f"cost {cost:,.1f} bn VND, disruption {dis:,.1f} bn VND"
+        cost = messages.number(f"{sum(terms[t] for t in COST_TERMS) / 1e9:,.1f}", lang)
+        dis = messages.number(f"{sum(terms[t] for t in DISRUPTION_TERMS) / 1e9:,.1f}", lang)
+        what = _t("out.sweep_costs", cost=cost, disruption=dis)
     elif s.get("status") == "INFEASIBLE":
         best = (s.get("best_achievable_share") or {}).get("share")
-        what = "infeasible" + ("" if best is None else f"; highest achievable share {best:.1%}")
+        what = (
+            _t("out.sweep_infeasible")
+            if best is None
+            else _t("out.sweep_best", share=messages.number(f"{best:.1%}", lang))
+        )
     else:
-        what = "no plan within the time limit (a rerun tries again)"
-    return f"[{done}/{total}] {name}: {s.get('status')}, {what}{kept}"
+        what = _t("out.sweep_no_plan")
+    return _t(
+        "out.sweep_line", done=done, total=total, name=name, status=s.get("status"),
+        what=what, kept=kept,
+    )
 
 
-@app.command("map")
+@command("map")
 def map_command(
-    run: Annotated[Path, typer.Argument(help="Run folder written by plan.")],
-    lang: Lang = "vi",
+    run: Annotated[Path, typer.Argument(help=h("cmd.map.run"), metavar="RUN")],
+    lang: Lang = None,
     tiles: Annotated[
-        str | None,
-        typer.Option(
-            "--tiles",
-            help="Base layer fetched from the internet when the map is opened: osm "
-            "(OpenStreetMap). Default: none, the map needs no network.",
-        ),
+        str | None, typer.Option("--tiles", help=h("cmd.map.tiles"), metavar="osm")
     ] = None,
 ) -> None:
-    """Re-render a run folder's map.html from its own files (e.g. --lang en)."""
-
+    """``relocation map`` (help: the catalogue's ``cmd.map.help``)."""
     def work() -> int:
         from relocation.freed_land import rerender_map
         from relocation.run_folder import check_run_folder
 
-        if lang not in ("vi", "en"):
-            raise InputError(
-                [InputIssue("--lang", None, None, lang, "must be vi or en")], summary="bad option"
-            )
+        language = use_language(lang)
         if tiles not in (None, "osm"):
             raise InputError(
                 [InputIssue("--tiles", None, None, tiles, "must be osm")], summary="bad option"
             )
         check_run_folder(run, ("plan.gpkg", "site_load.csv"), "draw")
-        path = rerender_map(run, lang, tiles=tiles)
-        typer.echo(f"Wrote {path}")
+        path = rerender_map(run, language, tiles=tiles)
+        typer.echo(_t("out.wrote", path=path))
         return EXIT_OK
 
     run_guarded(work)
 
 
-@app.command("sweep")
+@command("sweep")
 def sweep_command(
-    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
-    out: Annotated[Path, typer.Option("--out", help="Sweep folder to write (or resume).")],
+    workspace: Workspace,
+    out: Annotated[Path, typer.Option("--out", help=h("cmd.sweep.out"), metavar="OUT")],
     quota: Annotated[
-        str | None,
-        typer.Option("--quota", help="Quota floors to sweep, e.g. 0.25,0.30,0.35."),
+        str | None, typer.Option("--quota", help=h("cmd.sweep.quota"), metavar="SHARES")
     ] = None,
     by_year: Annotated[
-        int | None,
-        typer.Option("--by-year", help="Quota window swept by --quota (default: the first)."),
+        int | None, typer.Option("--by-year", help=h("cmd.sweep.by_year"), metavar="YEAR")
     ] = None,
     grid: Annotated[
-        Path | None,
-        typer.Option(
-            "--grid", help="Grid file ([grid] dotted.key = [values]; see the README)."
-        ),
+        Path | None, typer.Option("--grid", help=h("cmd.sweep.grid"), metavar="FILE")
     ] = None,
     sets: Sets = None,
     workers_total: Annotated[
         int | None,
-        typer.Option(
-            "--workers-total",
-            min=1,
-            help="CP-SAT threads for the whole sweep (default: all cores).",
-        ),
+        typer.Option("--workers-total", min=1, help=h("cmd.sweep.workers_total"), metavar="N"),
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option(
-            "--scheduler",
-            help="Existing dask scheduler, tcp://HOST:PORT (default: a local cluster).",
-        ),
+        typer.Option("--scheduler", help=h("cmd.sweep.scheduler"), metavar="ADDRESS"),
     ] = None,
     time_limit: TimeLimit = None,
     quiet: Quiet = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Solve every scenario again (no resuming).")
-    ] = False,
-    lang: Lang = "vi",
+    force: Annotated[bool, typer.Option("--force", help=h("cmd.sweep.force"))] = False,
+    lang: Lang = None,
 ) -> None:
-    """Plan one scenario per quota floor or grid point, in parallel, and compare them.
-
-    Writes OUT/scenarios/<name>/ (a run folder each), OUT/comparison.csv, .xlsx and
-    OUT/report.html. Infeasible scenarios are recorded (their summary.json explains why)
-    and the sweep goes on. Exits 4 when some scenario found no plan within its time limit
-    (named); a rerun keeps the finished scenarios and solves those again.
-    """
+    """``relocation sweep`` (help: the catalogue's ``cmd.sweep.help``)."""
     finished = [0]
 
     def work() -> int:
         from geodata.workspace import read_workspace
         from relocation.sweep import SweepOptions, define_sweep, run_sweep
 
-        if lang not in ("vi", "en"):
-            raise InputError(
-                [InputIssue("--lang", None, None, lang, "must be vi or en")],
-                summary="bad option",
-            )
+        language = use_language(lang)
         ws = read_workspace(workspace)
         spec = define_sweep(ws, quota=quota, by_year=by_year, grid=grid, sets=_parse_sets(sets))
         opts = SweepOptions(
@@ -547,7 +639,7 @@ def sweep_command(
             workers_total=workers_total,
             scheduler=scheduler,
             force=force,
-            lang=lang,
+            lang=language,
             command=tuple(sys.argv[1:]),
         )
 
@@ -559,43 +651,31 @@ def sweep_command(
         try:
             outcome = run_sweep(ws, out, spec, opts, on_result=on_result)
         except (KeyboardInterrupt, _Terminated):
-            _err(
-                f"{finished[0]} scenario(s) are finished in {out}/scenarios; "
-                "run the same command again to resume"
-            )
+            _err(_t("out.sweep_resume", n=finished[0], path=f"{out}/scenarios"))
             raise
         n_bad = sum(1 for r in outcome.results if not r.summary.get("terms"))
-        typer.echo(
-            f"Sweep of {len(outcome.results)} scenarios in {out}/ "
-            f"({n_bad} without a plan): comparison.csv, comparison.xlsx, report.html"
-        )
+        typer.echo(_t("out.sweep_done", n=len(outcome.results), out=out, bad=n_bad))
         starved = [r.point.name for r in outcome.without_plan]
         if starved:
-            _err(
-                f"no plan within the time limit for {len(starved)} scenario(s): "
-                + ", ".join(starved)
-                + "; run the same command again to retry them (or allow more time, "
-                "--time-limit)"
-            )
+            _err(_t("out.sweep_starved", n=len(starved), names=", ".join(starved)))
             return EXIT_NO_PLAN
         return EXIT_OK
 
     run_guarded(work)
 
 
-@app.command("diff")
+@command("diff")
 def diff_command(
-    run_a: Annotated[Path, typer.Argument(help="Run folder A (the reference).")],
-    run_b: Annotated[Path, typer.Argument(help="Run folder B (compared with A).")],
+    run_a: Annotated[Path, typer.Argument(help=h("cmd.diff.a"), metavar="RUN_A")],
+    run_b: Annotated[Path, typer.Argument(help=h("cmd.diff.b"), metavar="RUN_B")],
     out: Annotated[
-        Path | None, typer.Option("--out", help="Also write the firm table as CSV.")
+        Path | None, typer.Option("--out", help=h("cmd.diff.out"), metavar="FILE")
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=0, help="Print at most N firms.")
+        int | None, typer.Option("--limit", min=0, help=h("cmd.diff.limit"), metavar="N")
     ] = None,
 ) -> None:
-    """List firms that move earlier, later, elsewhere, no longer or newly in B than in A."""
-
+    """``relocation diff`` (help: the catalogue's ``cmd.diff.help``)."""
     def work() -> int:
         from relocation.diff import diff_runs, format_diff, read_run, write_diff_csv
 
@@ -604,7 +684,7 @@ def diff_command(
         typer.echo(format_diff(d, str(run_a), str(run_b), limit))
         if out is not None:
             write_diff_csv(d, out)
-            typer.echo(f"wrote {out}")
+            typer.echo(_t("out.wrote", path=out))
         return EXIT_OK
 
     run_guarded(work)
@@ -613,18 +693,20 @@ def diff_command(
 # ----------------------------------------------------------- replan and explain (issue 9)
 
 
-@app.command("replan")
+@command("replan")
 def replan_command(
-    workspace: Annotated[Path, typer.Argument(help="Workspace folder (its actuals: the facts).")],
-    baseline: Annotated[Path, typer.Option("--baseline", help="The baseline run folder.")],
-    out: Annotated[Path, typer.Option("--out", help="Run folder to write.")],
+    workspace: Annotated[
+        Path, typer.Argument(help=h("cmd.replan.workspace"), metavar="WORKSPACE")
+    ],
+    baseline: Annotated[
+        Path, typer.Option("--baseline", help=h("cmd.replan.baseline"), metavar="RUN")
+    ],
+    out: OutRun,
     as_of: Annotated[
-        int | None,
-        typer.Option("--as-of", help="Last year of recorded facts (default: the year before "
-                     "the horizon's start)."),
+        int | None, typer.Option("--as-of", help=h("cmd.replan.as_of"), metavar="YEAR")
     ] = None,
     actuals: Annotated[
-        Path | None, typer.Option("--actuals", help="Actuals table replacing the workspace's.")
+        Path | None, typer.Option("--actuals", help=h("cmd.replan.actuals"), metavar="FILE")
     ] = None,
     time_limit: TimeLimit = None,
     deterministic_time: DetTime = None,
@@ -633,10 +715,9 @@ def replan_command(
     sets: Sets = None,
     quiet: Quiet = False,
     force: Force = False,
-    lang: Lang = "vi",
+    lang: Lang = None,
 ) -> None:
-    """Re-plan from what happened, keeping close to a baseline run (the annual review)."""
-
+    """``relocation replan`` (help: the catalogue's ``cmd.replan.help``)."""
     def work() -> int:
         from relocation.replan import replan_workspace
 
@@ -652,43 +733,62 @@ def replan_command(
     run_guarded(work)
 
 
-@app.command("explain")
+@command("explain")
 def explain_command(
-    run: Annotated[Path, typer.Argument(help="A run folder with a plan.")],
-    firm_id: Annotated[str | None, typer.Argument(help="The firm to explain.")] = None,
-    all_firms: Annotated[
-        bool, typer.Option("--all", help="Explain every firm into RUN/explanations.csv.")
-    ] = False,
-    lang: Lang = "vi",
+    run: Annotated[Path, typer.Argument(help=h("cmd.explain.run"), metavar="RUN")],
+    firm_id: Annotated[
+        str | None, typer.Argument(help=h("cmd.explain.firm"), metavar="FIRM_ID")
+    ] = None,
+    all_firms: Annotated[bool, typer.Option("--all", help=h("cmd.explain.all"))] = False,
+    lang: Lang = None,
 ) -> None:
-    """Explain a firm's move: its terms, its three best alternatives, the sites ruled out."""
-
+    """``relocation explain`` (help: the catalogue's ``cmd.explain.help``)."""
     def work() -> int:
         from geodata.outputs import write_csv
         from relocation.explain import explain_firm, explanations_table, format_explanation
         from relocation.explain import load_run as load_explainer
 
-        if lang not in ("vi", "en"):
-            raise InputError([InputIssue("--lang", None, None, lang, "must be vi or en")],
-                             summary="bad option")
+        language = use_language(lang)
         if (firm_id is None) == (not all_firms):
             raise InputError([InputIssue("explain", None, None, None,
                                          "give a FIRM_ID or --all (one of them)")],
                              summary="bad option")
         exp = load_explainer(run)
         if all_firms:
-            table = explanations_table(exp, lang)
+            table = explanations_table(exp, language)
             write_csv(table, run / "explanations.csv")
-            typer.echo(f"{len(table):,} firms explained: {run / 'explanations.csv'}")
+            typer.echo(_t("out.explained", n=len(table), path=run / "explanations.csv"))
             return EXIT_OK
         assert firm_id is not None
-        try:
-            d = explain_firm(exp, firm_id, lang)
+        try:  # printed: the messages' language
+            d = explain_firm(exp, firm_id, current_language())
         except KeyError:
             raise InputError([InputIssue("FIRM_ID", None, None, firm_id,
                                          "the run has no such firm")],
                              summary="bad option") from None
-        typer.echo(format_explanation(d, lang))
+        typer.echo(format_explanation(d, current_language()))
+        return EXIT_OK
+
+    run_guarded(work)
+
+
+@command("keys")
+def keys_command(
+    prefix: Annotated[
+        str | None, typer.Argument(help=h("cmd.keys.prefix"), metavar="PREFIX")
+    ] = None,
+) -> None:
+    """``relocation keys`` (help: the catalogue's ``cmd.keys.help``)."""
+    def work() -> int:
+        from relocation.keys import format_keys, scenario_keys
+
+        lang = current_language()
+        rows = [k for k in scenario_keys() if prefix is None or k.key.startswith(prefix)]
+        if not rows:
+            raise InputError([InputIssue("PREFIX", None, None, prefix,
+                                         _t("keys.no_match", prefix=prefix))],
+                             summary="bad option")
+        typer.echo(format_keys(rows, lang))
         return EXIT_OK
 
     run_guarded(work)

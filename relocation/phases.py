@@ -44,6 +44,9 @@ def enter_phase(name: str, token: StopToken | None = None) -> None:
     """
     check_stop(token)
     log.debug("phase %s", name)
+    listener = getattr(token, "on_phase", None)  # the CLI's progress line starts with "solve"
+    if callable(listener):
+        listener(name)
     path = os.environ.get(PHASE_FILE_ENV)
     if path:
         with open(path, "a", encoding="utf-8") as fh:

@@ -1,4 +1,7 @@
-"""The short plain-text summary printed after a run."""
+"""The short plain-text summaries printed after a run (plan, replan), in Vietnamese or English.
+
+The freed-land lines come from :func:`relocation.domain.land_ledger.summary_lines` (English).
+"""
 
 from __future__ import annotations
 
@@ -8,52 +11,78 @@ from typing import Any
 
 from relocation.domain.land_ledger import summary_lines as freed_land_lines
 from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS
+from relocation.messages import bn, number, t
 
 
-def _bn(v: float) -> str:
-    return f"{v / 1e9:,.1f} bn VND"
+def _int(v: int, lang: str) -> str:
+    return number(f"{v:,}", lang)
 
 
-def plan_report(summary: Mapping[str, Any], out: Path) -> str:
+def plan_report(summary: Mapping[str, Any], out: Path, lang: str = "en") -> str:
     """Moves per year, quota shares, cost, disruption, gap and where the outputs are."""
-    lines = [f"Plan {summary['status']} for scenario {summary['scenario']!r}"]
+    lines = [t(lang, "report.head", status=summary["status"], name=summary["scenario"])]
     warnings = summary.get("input_warnings") or []
     if warnings:
-        lines.append(f"  {len(warnings)} input warning(s):")
+        lines.append("  " + t(lang, "report.warnings", n=len(warnings)))
         lines += [f"    {w}" for w in warnings[:10]]
         if len(warnings) > 10:
-            lines.append(f"    … {len(warnings) - 10} more in summary.json (input_warnings)")
+            lines.append("    " + t(lang, "report.more_warnings", n=len(warnings) - 10))
     if summary.get("terms") is None:
         lines += ["  " + e for e in summary.get("explanation", [])]
-        lines.append(f"  summary: {out / 'summary.json'}")
+        lines.append("  " + t(lang, "report.summary_file", path=out / "summary.json"))
         return "\n".join(lines)
     f = summary["firms"]
-    lines.append(
-        f"  firms: {f['slated']:,} slated, {f['moved_before']:,} moved before the horizon, "
-        f"{f['planned']:,} planned moves"
-    )
-    per_year = ", ".join(f"{y}: {n:,}" for y, n in summary["moves_per_year"].items())
-    lines.append(f"  moves per year: {per_year}")
+    lines.append("  " + t(
+        lang, "report.firms", slated=_int(f["slated"], lang),
+        before=_int(f["moved_before"], lang), planned=_int(f["planned"], lang),
+    ))
+    per_year = ", ".join(f"{y}: {_int(n, lang)}" for y, n in summary["moves_per_year"].items())
+    lines.append("  " + t(lang, "report.per_year", years=per_year))
     for q in summary["quota"]:
-        lines.append(
-            f"  moved by {q['by_year']}: {q['share']:.1%} "
-            f"(window {q['min_share']:.0%}–{q['max_share']:.0%})"
-        )
-    t = summary["terms"]
-    cost = sum(t[k] for k in COST_TERMS)
-    disruption = sum(t[k] for k in DISRUPTION_TERMS)
-    lines.append(
-        f"  cost: {_bn(cost)} (public support {_bn(t['support'])}), "
-        f"disruption: {_bn(disruption)} (discounted to the horizon start)"
-    )
+        lines.append("  " + t(
+            lang, "report.quota", year=q["by_year"], share=number(f"{q['share']:.1%}", lang),
+            low=f"{q['min_share']:.0%}", high=f"{q['max_share']:.0%}",
+        ))
+    terms = summary["terms"]
+    cost = sum(terms[k] for k in COST_TERMS)
+    disruption = sum(terms[k] for k in DISRUPTION_TERMS)
+    lines.append("  " + t(
+        lang, "report.cost", cost=bn(cost, lang), support=bn(terms["support"], lang),
+        disruption=bn(disruption, lang),
+    ))
     gap = summary.get("gap")
-    lines.append(
-        f"  objective {_bn(summary['weighted_objective'])}, proven gap "
-        f"{'—' if gap is None else f'{gap:.3%}'}, solved in {summary['wall_time_s']:.1f} s"
-    )
+    lines.append("  " + t(
+        lang, "report.objective", objective=bn(summary["weighted_objective"], lang),
+        gap="—" if gap is None else number(f"{gap:.3%}", lang),
+        seconds=number(f"{summary['wall_time_s']:.1f}", lang),
+    ))
     land = summary.get("freed_land")
     if land:
         lines += freed_land_lines(land)
     files = sorted(p.name for p in Path(out).iterdir()) if Path(out).is_dir() else []
-    lines.append(f"  outputs in {out}/: {', '.join(files)}")
+    lines.append("  " + t(lang, "report.outputs", out=out, files=", ".join(files)))
+    return "\n".join(lines)
+
+
+def replan_report(summary: Mapping[str, Any], lang: str = "en") -> str:
+    """The replan's lines after the plan report: history windows, warnings, changes."""
+    info = summary.get("replan") or {}
+    lines = [t(lang, "replan.head", year=info.get("as_of"))]
+    history = info.get("history_windows", [])
+    for text in history:
+        lines.append("  " + t(lang, "replan.history", text=text))
+    for w in info.get("warnings", []):
+        if w not in history:
+            lines.append("  " + t(lang, "replan.warning", text=w))
+    ch = summary.get("changes")
+    if ch:
+        why = ", ".join(f"{k} {_int(v, lang)}" for k, v in ch["by_why"].items())
+        lines.append("  " + t(
+            lang, "replan.changes", changed=_int(ch["changed_firms"], lang),
+            baseline=_int(ch["baseline_firms"], lang), why=why or t(lang, "replan.none"),
+        ))
+        lines.append("  " + t(
+            lang, "replan.stability", objective=bn(ch["objective_without_stability"], lang),
+            stability=bn(ch["stability_vnd"], lang),
+        ))
     return "\n".join(lines)
