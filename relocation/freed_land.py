@@ -126,7 +126,10 @@ def freed_land_outputs(
     return {
         "parcels": layer,
         "table": pd.DataFrame(layer.drop(columns="geometry")),
-        "summary": ledger_summary(ledger, cfg, years),
+        "summary": {
+            **ledger_summary(ledger, cfg, years),
+            "warnings": list(classified.attrs.get("warnings", [])),
+        },
         "by_zone": summ.by_zone_year,
         "by_ward": summ.by_ward_year,
         "by_station": summ.by_station,

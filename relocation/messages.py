@@ -244,6 +244,7 @@ _EN: dict[str, str] = {
     "unit.bn_short": "{v} bn",
     "report.head": "Plan {status} for scenario {name!r}",
     "report.warnings": "{n} input warning(s):",
+    "report.land_warning": "warning (freed land): {text}",
     "report.more_warnings": "… {n} more in summary.json (input_warnings)",
     "report.summary_file": "summary: {path}",
     "report.firms": "firms: {slated} slated, {before} moved before the horizon, "
@@ -472,6 +473,7 @@ _VI: dict[str, str] = {
     "unit.bn_short": "{v} tỷ",
     "report.head": "Kế hoạch {status} cho kịch bản {name!r}",
     "report.warnings": "{n} cảnh báo về dữ liệu vào:",
+    "report.land_warning": "cảnh báo (đất giải phóng): {text}",
     "report.more_warnings": "… còn {n} cảnh báo trong summary.json (input_warnings)",
     "report.summary_file": "tóm tắt: {path}",
     "report.firms": "doanh nghiệp: {slated} phải di dời, {before} đã chuyển trước kỳ kế "

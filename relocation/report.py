@@ -27,6 +27,8 @@ def plan_report(summary: Mapping[str, Any], out: Path, lang: str = "en") -> str:
         lines += [f"    {w}" for w in warnings[:10]]
         if len(warnings) > 10:
             lines.append("    " + t(lang, "report.more_warnings", n=len(warnings) - 10))
+    for w in (summary.get("freed_land") or {}).get("warnings", []):
+        lines.append("  " + t(lang, "report.land_warning", text=w))
     if summary.get("terms") is None:
         lines += ["  " + e for e in summary.get("explanation", [])]
         lines.append("  " + t(lang, "report.summary_file", path=out / "summary.json"))

@@ -61,10 +61,6 @@ def problems(draw: st.DrawFn):
     if draw(st.booleans()):
         sc["rules"] = {"soft_quota": True,
                        "quota_shortfall_vnd_per_firm": draw(st.sampled_from((10**9, 10**12)))}
-        # The rule checker does not check window ceilings in soft mode (the model keeps
-        # them hard): keep them out of reach so that both agree.
-        for q in sc.get("quota", []):
-            q["max_share"] = 1.0
     deadline = draw(st.sampled_from((None, 2024, end)))
     return make_problem(firms, sites, sc, deadline=deadline)
 

@@ -222,6 +222,7 @@ def classify_freed_land(
         target whose allocation chose the parcel for social housing, ``"rule"`` in a zone
         without targets, else ``""``) and ``social_housing_units`` (int; 0 unless social
         housing). :func:`relocation.domain.land_ledger.build_ledger` makes it the ledger.
+        ``attrs["warnings"]`` lists the years whose allocation was degraded (time limit).
 
     Raises
     ------
@@ -301,6 +302,7 @@ def classify_freed_land(
     # by the year and not yet chosen, TOD ones included, to cover each zone's remaining need.
     chosen = np.zeros(len(out), dtype=bool)
     avail = out["available_year"].to_numpy()
+    degraded: list[str] = []
     for year in sorted({t.by_year for t in windows}):
         due = {t.zone_id: t for t in windows if t.by_year == year}
         need = {}
@@ -333,6 +335,8 @@ def classify_freed_land(
             out.iloc[i, col_vi] = f"{vi}; được chọn để đạt chỉ tiêu {amount_vi} của {z} đến {year}"
             out.iloc[i, col_t] = str(year)
         logger.info("social-housing shortfall by %d (m²): %s", year, dict(result.shortfall_m2))
+        if getattr(result, "warning", ""):  # a degraded allocation (time limit): say so
+            degraded.append(f"{year}: {result.warning}")
     for i in np.flatnonzero(eligible & targeted & ~chosen):
         z = zone[i]
         out.iloc[i, col_en] = f"{out.iloc[i, col_en]} (not needed for {z}'s housing targets)"
@@ -342,6 +346,7 @@ def classify_freed_land(
     out["social_housing_units"] = np.where(sh, np.round(area / 10_000 * density), 0).astype(
         "int64"
     )
+    out.attrs["warnings"] = degraded
     return out
 
 

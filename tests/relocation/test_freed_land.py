@@ -350,3 +350,16 @@ def test_a_target_after_the_horizon_is_refused():
     )
     with pytest.raises(InputError, match="after the horizon"):
         classify_freed_land(p, cfg, YEARS, allocate=allocate_social_housing)
+
+
+def test_an_allocation_out_of_time_is_a_warning_not_a_crash():
+    p = _target_world()
+    cfg = FreedLand(social_housing_target_ha={"thuan_an": 1.2})
+    out = classify_freed_land(p, cfg, YEARS, allocate=allocate_social_housing, time_limit_s=0.0)
+    warnings = out.attrs["warnings"]
+    assert len(warnings) == 1 and "greedily" in warnings[0], warnings
+    # The degraded answer still classifies every parcel and covers the target with land.
+    assert out["land_class"].notna().all()
+    assert (out["land_class"] == "social_housing").any()
+    ok = classify_freed_land(p, cfg, YEARS, allocate=allocate_social_housing)
+    assert ok.attrs["warnings"] == []
