@@ -481,6 +481,16 @@ def map_command(
     run_guarded(work)
 
 
+SweepOutputs = Annotated[
+    str,
+    typer.Option(
+        "--outputs",
+        help="plans: each scenario's plan files only (fast, the default); all: also its "
+        "workbook, GeoPackage and map (or later: relocation outputs RUN).",
+    ),
+]
+
+
 @app.command("sweep")
 def sweep_command(
     workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
@@ -521,6 +531,7 @@ def sweep_command(
         bool, typer.Option("--force", help="Solve every scenario again (no resuming).")
     ] = False,
     lang: Lang = "vi",
+    outputs: SweepOutputs = "plans",
 ) -> None:
     """Plan one scenario per quota floor or grid point, in parallel, and compare them.
 
@@ -548,6 +559,7 @@ def sweep_command(
             scheduler=scheduler,
             force=force,
             lang=lang,
+            outputs=outputs,
             command=tuple(sys.argv[1:]),
         )
 
