@@ -180,7 +180,8 @@ def write_comparison_xlsx(df: pd.DataFrame, path: Path) -> None:
 # ------------------------------------------------------------------------------ chart
 
 
-def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """About ``n`` round tick values (steps of 1, 2, 2.5 or 5 × 10^k) covering ``lo``–``hi``."""
     if not math.isfinite(lo) or not math.isfinite(hi):
         return [0.0]
     if hi <= lo:
@@ -259,7 +260,7 @@ def svg_panel(
     pad = 0.05 * (xmax - xmin)  # keeps the first and last markers off the axes
     xmin, xmax = xmin - pad, xmax + pad
     vals = [y for y in ys if y is not None]
-    yt = _nice_ticks(min(vals), max(vals)) if vals else [0.0, 1.0]
+    yt = nice_ticks(min(vals), max(vals)) if vals else [0.0, 1.0]
     ymin, ymax = yt[0], yt[-1]
 
     def sx(x: float) -> float:
