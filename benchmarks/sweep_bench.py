@@ -12,7 +12,7 @@ plan files and the comparison for the sweep), side by side in one run: the singl
 timed as well.
 
     .venv/bin/python benchmarks/sweep_bench.py [--runs 3] [--sweep-runs 1]
-        [--time-limit 20] [--workers-total 2] [--also-all] [--out benchmarks/out/sweep_bench]
+        [--time-limit S] [--workers-total 2] [--also-all] [--out benchmarks/out/sweep_bench]
 """
 
 from __future__ import annotations
@@ -52,15 +52,16 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="single plans to time (median)")
     ap.add_argument("--sweep-runs", type=int, default=1, help="sweeps to time (median)")
     ap.add_argument("--workers-total", type=int, default=2, help="cores the sweep may use")
-    ap.add_argument("--time-limit", type=float, default=20.0,
-                    help="solver time limit of every plan and scenario, s")
+    ap.add_argument("--time-limit", type=float, default=None,
+                    help="solver time limit of every plan and scenario, s (default: the "
+                    "demo scenario's)")
     ap.add_argument("--also-all", action="store_true",
                     help="also time the sweep with --outputs all")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "sweep_bench")
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     quota = ",".join(f"{f:.3f}" for f in FLOORS)
-    limit = ["--time-limit", f"{a.time_limit:g}"]
+    limit = [] if a.time_limit is None else ["--time-limit", f"{a.time_limit:g}"]
 
     singles = []
     for i in range(a.runs):
