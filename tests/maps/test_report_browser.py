@@ -46,7 +46,9 @@ def sweep_dir(tmp_path_factory):
     (root / "grid.toml").write_text(GRID, encoding="utf-8")
     ws = read_workspace(ws_dir)
     spec = define_sweep(ws, grid=root / "grid.toml")
-    run_sweep(ws, root / "sweep", spec, SweepOptions(time_limit_s=20, workers_total=2))
+    # Every output (the default writes the plans only): the report links each map.
+    run_sweep(ws, root / "sweep", spec,
+              SweepOptions(time_limit_s=20, workers_total=2, outputs="all"))
     return root / "sweep"
 
 

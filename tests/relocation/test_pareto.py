@@ -162,3 +162,27 @@ def test_pareto_writes_nothing_outside_its_folder(front):
     names = {p.name for p in Path(out).iterdir()}
     assert {"pareto.csv", "pareto.html", "comparison.csv", "report.html", "sweep.json",
             "scenarios"} <= names
+
+
+def test_page_renders_offline_in_chromium(front):
+    import shutil
+
+    from browser import CHROMIUM, open_offline
+
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        pytest.skip("Debian chromium is not installed (/usr/bin/chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    _, out, res = front
+    with sync_api.sync_playwright() as p:
+        browser, pg, log = open_offline(p, (out / "pareto.html").resolve().as_uri(), "#points")
+        try:
+            assert pg.locator("#front svg.front circle.point").count() == len(TOLERANCES)
+            assert pg.locator("#front svg.front circle.point.dominated").count() == int(
+                res.table["dominated"].sum()
+            )
+            assert pg.locator("#front svg.front polyline.line").count() == 1
+            assert pg.locator("#front svg a").count() == len(TOLERANCES)
+            assert pg.locator("#points tbody tr").count() == len(TOLERANCES)
+            assert log["blocked"] == [] and log["failed"] == [] and log["errors"] == []
+        finally:
+            browser.close()
