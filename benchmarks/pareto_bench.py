@@ -57,7 +57,7 @@ def main() -> None:
         for f in df["folder"]
     ]
     show = df[["point", "cost_tolerance", "status", "cost_vnd", "disruption_vnd", "gap",
-               "proven", "dominated"]].copy()
+               "least_cost_gap", "proven", "dominated"]].copy()
     show["cost_bn"] = (show.pop("cost_vnd") / 1e9).round(1)
     show["disruption_bn"] = (show.pop("disruption_vnd") / 1e9).round(1)
     show["solve_s"] = solve_s

@@ -58,6 +58,7 @@ PARETO_COLUMNS = (
     "cost_vnd",
     "disruption_vnd",
     "gap",
+    "least_cost_gap",
     "proven",
     "dominated",
     "folder",
@@ -159,6 +160,8 @@ def front_table(outcome: SweepOutcome, relative_gap: float) -> pd.DataFrame:
     Columns (:data:`PARETO_COLUMNS`): ``point``, ``cost_tolerance`` (share), ``status``,
     ``cost_vnd`` (relocation + support, VND, discounted), ``disruption_vnd`` (commute,
     attrition, preference, supply split), ``gap`` (the last stage's proven gap),
+    ``least_cost_gap`` (the first stage's: how far the least cost found, which ε is
+    relative to, may lie above the least cost, from its LP bound; blank without one),
     ``proven`` (gap ≤ ``relative_gap``), ``dominated``, ``folder``
     (``scenarios/<name>``) and ``link`` (its ``map.html`` when written, else its
     ``summary.json``). Blank cost and disruption where a point has no plan.
@@ -178,6 +181,7 @@ def front_table(outcome: SweepOutcome, relative_gap: float) -> pd.DataFrame:
                 "cost_vnd": sum(int(terms[t]) for t in COST_TERMS) if terms else None,
                 "disruption_vnd": sum(int(terms[t]) for t in DISRUPTION_TERMS) if terms else None,
                 "gap": gap,
+                "least_cost_gap": _least_cost_gap(s) if terms else None,
                 "proven": bool(terms) and gap is not None and gap <= relative_gap + 1e-12,
                 "folder": folder,
                 "link": f"{folder}/{'map.html' if has_map else 'summary.json'}" if terms else None,
@@ -193,6 +197,15 @@ def front_table(outcome: SweepOutcome, relative_gap: float) -> pd.DataFrame:
         df[col] = pd.array([None if v is None or pd.isna(v) else int(v) for v in df[col]],
                            dtype="Int64")
     return df
+
+
+def _least_cost_gap(summary: Mapping[str, Any]) -> float | None:
+    """The first (cost) stage's gap of a lexicographic run: its plan against its LP bound."""
+    stage1 = ((summary.get("solver") or {}).get("stats") or {}).get("stage1") or {}
+    obj, bound = stage1.get("objective"), stage1.get("lp_bound")
+    if obj is None or bound is None or obj <= 0:
+        return None
+    return max(0.0, (float(obj) - math.ceil(float(bound))) / float(obj))
 
 
 _CSS = """

@@ -72,6 +72,10 @@ def test_front_comes_from_the_run_folders_and_keeps_the_non_dominated(front):
         assert row["disruption_vnd"] == sum(terms[t] for t in DISRUPTION_TERMS)
         assert row["gap"] == pytest.approx(summary["gap"])
         assert row["proven"] == (summary["gap"] <= 0.001)
+        stage1 = summary["solver"]["stats"]["stage1"]
+        if "lp_bound" in stage1:  # the least cost found against its LP bound
+            assert 0.0 <= row["least_cost_gap"] <= 1.0
+            assert stage1["lp_bound"] <= stage1["objective"] * (1 - row["least_cost_gap"]) + 1
     pts = list(zip(df["cost_vnd"], df["disruption_vnd"], strict=True))
     keep = df[~df["dominated"]]
     assert len(keep) >= 2, df  # this instance trades cost for disruption
