@@ -94,3 +94,11 @@ def test_a_changed_workspace_is_refused(runs, tmp_path):
     assert res.returncode == 2, res.stderr
     assert "sites.csv" in res.stderr and "changed since the run" in res.stderr
     assert not (run / "map.html").exists()
+
+
+def test_sweep_outputs_option_is_checked_before_anything(runs, tmp_path):
+    ws_dir, _, _ = runs
+    out = tmp_path / "sweep"
+    res = run_cli("sweep", str(ws_dir), "--quota", "0.3", "--out", str(out), "--outputs", "maps")
+    assert res.returncode == 2 and "--outputs" in res.stderr and "plans or all" in res.stderr
+    assert not out.exists()
