@@ -597,6 +597,11 @@ def map_command(
     run_guarded(work)
 
 
+SweepOutputs = Annotated[
+    str, typer.Option("--outputs", help=h("opt.outputs"), metavar="plans|all")
+]
+
+
 @command("sweep")
 def sweep_command(
     workspace: Workspace,
@@ -623,6 +628,7 @@ def sweep_command(
     quiet: Quiet = False,
     force: Annotated[bool, typer.Option("--force", help=h("cmd.sweep.force"))] = False,
     lang: Lang = None,
+    outputs: SweepOutputs = "plans",
 ) -> None:
     """``relocation sweep`` (help: the catalogue's ``cmd.sweep.help``)."""
     finished = [0]
@@ -640,6 +646,7 @@ def sweep_command(
             scheduler=scheduler,
             force=force,
             lang=language,
+            outputs=outputs,
             command=tuple(sys.argv[1:]),
         )
 
@@ -658,6 +665,198 @@ def sweep_command(
         starved = [r.point.name for r in outcome.without_plan]
         if starved:
             _err(_t("out.sweep_starved", n=len(starved), names=", ".join(starved)))
+            return EXIT_NO_PLAN
+        return EXIT_OK
+
+    run_guarded(work)
+
+
+# --------------------------------------------------- deferred outputs and Pareto (issue 14)
+
+#: Every message of the ``outputs`` and ``pareto`` commands (plain English, in one place so
+#: that they can move to the message catalogue).
+PARETO_MESSAGES = {
+    "outputs_none": "{run}: every output is already there ({files})",
+    "outputs_wrote": "Wrote {files} in {run}",
+    "outputs_bad_which": "must be a comma-separated list of: {choices}",
+    "outputs_not_run": "neither a run folder (summary.json) nor a sweep folder (sweep.json)",
+    "pareto_point": "[{done}/{total}] {name} (ε = {tol:.2%}): {status}, {what}{kept}",
+    "pareto_kept": " (kept from an earlier run)",
+    "pareto_plan": "cost {cost:,.1f} bn VND, disruption {dis:,.1f} bn VND, gap {gap}",
+    "pareto_no_plan": "no plan",
+    "pareto_done": "Pareto front of {n} points in {out}/: {front} non-dominated, "
+    "{unproven} not proven within {gap:.2%}: pareto.csv, pareto.html",
+    "pareto_starved": "no plan within the time limit for {n} point(s): {names}; run the same "
+    "command again to retry them (or allow more time, --time-limit)",
+    "pareto_stopped": "{n} point(s) are finished in {out}/scenarios; run the same command "
+    "again to resume",
+}
+
+
+@command("outputs")
+def outputs_command(
+    run: Annotated[Path, typer.Argument(help="Run folder, or a sweep or Pareto folder.")],
+    which: Annotated[
+        str,
+        typer.Option(
+            "--which", help="Outputs to write: schedule.xlsx,plan.gpkg,map.html (default all)."
+        ),
+    ] = "schedule.xlsx,plan.gpkg,map.html",
+    lang: Lang = None,
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", help="The workspace, when it has moved since the run."),
+    ] = None,
+    missing: Annotated[
+        bool, typer.Option("--missing", help="Write only the outputs a folder lacks.")
+    ] = False,
+) -> None:
+    """Write the deferred outputs (workbook, GeoPackage, map) of a run from its own files.
+
+    A sweep writes each scenario's plan only (--outputs plans); this writes the rest for
+    one run folder, or for every scenario with a plan of a sweep or Pareto folder.
+    """
+    msg = PARETO_MESSAGES
+
+    def work() -> int:
+        from relocation.run_folder import DEFERRED_FILES, write_outputs
+
+        language = use_language(lang)
+        files = tuple(f.strip() for f in which.split(",") if f.strip())
+        if not files or any(f not in DEFERRED_FILES for f in files):
+            raise InputError(
+                [InputIssue("--which", None, None, which,
+                            msg["outputs_bad_which"].format(choices=", ".join(DEFERRED_FILES)))],
+                summary="bad option",
+            )
+        if (run / "sweep.json").is_file():
+            runs = sorted(
+                p for p in (run / "scenarios").iterdir()
+                if p.is_dir() and not p.name.startswith(".") and _has_plan(p)
+            )
+        elif (run / "summary.json").is_file():
+            runs = [run]
+        else:
+            raise InputError(
+                [InputIssue(str(run), None, None, None, msg["outputs_not_run"])],
+                summary="cannot write the outputs of the run",
+            )
+        for r in runs:
+            written = write_outputs(r, files, language, workspace, only_missing=missing)
+            if written:
+                typer.echo(msg["outputs_wrote"].format(
+                    files=", ".join(p.name for p in written), run=r))
+            else:
+                typer.echo(msg["outputs_none"].format(run=r, files=", ".join(files)))
+        return EXIT_OK
+
+    run_guarded(work)
+
+
+def _has_plan(run: Path) -> bool:
+    import json
+
+    try:
+        return bool(json.loads((run / "summary.json").read_text(encoding="utf-8")).get("terms"))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+@command("pareto")
+def pareto_command(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
+    out: Annotated[Path, typer.Option("--out", help="Pareto folder to write (or resume).")],
+    tolerances: Annotated[
+        str | None,
+        typer.Option(
+            "--tolerances",
+            help="Cost tolerances ε, shares or percentages, e.g. 0,0.5%,1%,2% "
+            "(default 0,0.25%,0.5%,1%,2%,4%,8%).",
+        ),
+    ] = None,
+    gap: Annotated[
+        float | None,
+        typer.Option(
+            "--gap", help="A point is proven when its gap is at most this share "
+            "(default: the scenario's solver.relative_gap, 0.001)."
+        ),
+    ] = None,
+    sets: Sets = None,
+    workers_total: Annotated[
+        int | None,
+        typer.Option("--workers-total", min=1,
+                     help="CP-SAT threads for the whole run (default: all cores)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Existing dask scheduler, tcp://HOST:PORT."),
+    ] = None,
+    time_limit: TimeLimit = None,
+    quiet: Quiet = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Solve every point again (no resuming).")
+    ] = False,
+    lang: Lang = None,
+    outputs: SweepOutputs = "plans",
+) -> None:
+    """The cost–disruption front: one lexicographic plan per cost tolerance ε.
+
+    Each point minimises cost, then disruption among plans within ε of the least cost.
+    Writes OUT/scenarios/<point>/ (a run folder each), OUT/pareto.csv and OUT/pareto.html
+    (the non-dominated points drawn, each linked to its plan; points not proven within
+    --gap marked), and the sweep's comparison. Exits 4 when a point found no plan in time.
+    """
+    msg = PARETO_MESSAGES
+    finished = [0]
+
+    def work() -> int:
+        from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS
+        from relocation.pareto import DEFAULT_TOLERANCES, parse_tolerances, run_pareto
+        from relocation.sweep import SweepOptions
+
+        language = use_language(lang)
+        tols = DEFAULT_TOLERANCES if tolerances is None else parse_tolerances(tolerances)
+        opts = SweepOptions(
+            time_limit_s=time_limit, workers_total=workers_total, scheduler=scheduler,
+            force=force, lang=language, outputs=outputs, command=tuple(sys.argv[1:]),
+        )
+
+        def on_result(result: object, done: int, total: int) -> None:
+            finished[0] = done
+            if quiet:
+                return
+            s = result.summary  # type: ignore[attr-defined]
+            terms = s.get("terms")
+            if terms:
+                g = s.get("gap")
+                what = msg["pareto_plan"].format(
+                    cost=sum(terms[t] for t in COST_TERMS) / 1e9,
+                    dis=sum(terms[t] for t in DISRUPTION_TERMS) / 1e9,
+                    gap="—" if g is None else f"{g:.3%}",
+                )
+            else:
+                what = msg["pareto_no_plan"]
+            point = result.point  # type: ignore[attr-defined]
+            _err(msg["pareto_point"].format(
+                done=done, total=total, name=point.name,
+                tol=point.params["weights.cost_tolerance"], status=s.get("status"), what=what,
+                kept=msg["pareto_kept"] if result.skipped else "",  # type: ignore[attr-defined]
+            ))
+
+        try:
+            res = run_pareto(workspace, out, tols, opts, _parse_sets(sets), gap, on_result)
+        except (KeyboardInterrupt, _Terminated):
+            _err(msg["pareto_stopped"].format(n=finished[0], out=out))
+            raise
+        t = res.table
+        has = t["cost_vnd"].notna()
+        typer.echo(msg["pareto_done"].format(
+            n=len(t), out=out, front=int((has & ~t["dominated"]).sum()),
+            unproven=int((has & ~t["proven"]).sum()), gap=res.relative_gap,
+        ))
+        starved = [r.point.name for r in res.sweep.without_plan]
+        if starved:
+            _err(msg["pareto_starved"].format(n=len(starved), names=", ".join(starved)))
             return EXIT_NO_PLAN
         return EXIT_OK
 

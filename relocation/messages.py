@@ -77,6 +77,21 @@ _EN: dict[str, str] = {
     "cmd.map.run": "Run folder written by plan.",
     "cmd.map.tiles": "Base layer fetched from the internet when the map is opened: osm "
     "(OpenStreetMap). Default: none, the map needs no network.",
+    "opt.outputs": "plans: each scenario's plan files only (fast, the default); all: also its "
+    "workbook, GeoPackage and map (or later: relocation outputs RUN).",
+    "cmd.outputs.help": "Write the deferred outputs (workbook, GeoPackage, map) of a run from "
+    "its own files.\n\nA sweep writes each scenario's plan only (--outputs plans); this writes "
+    "the rest for one run folder, or for every scenario with a plan of a sweep or Pareto "
+    "folder.",
+    "cmd.outputs.examples": "relocation outputs sweeps/quota\n"
+    "relocation outputs runs/base --which map.html --missing",
+    "cmd.pareto.help": "The cost-disruption Pareto front by the epsilon-constraint method.\n\n"
+    "Each point is a lexicographic plan (least cost, then least disruption within a cost "
+    "tolerance); OUT holds a run folder per point, pareto.csv and an offline pareto.html with "
+    "the non-dominated points linked to their plans; points not proven within the gap are "
+    "marked.",
+    "cmd.pareto.examples": "relocation pareto ws --out fronts/demo\n"
+    "relocation pareto ws --out fronts/demo --tolerances 0,1%,2%,5% --time-limit 60",
     "cmd.sweep.help": "Plan one scenario per quota floor or grid point, in parallel, and "
     "compare them.\n\n"
     "Writes OUT/scenarios/NAME/ (a run folder each), OUT/comparison.csv, .xlsx and "
@@ -312,6 +327,21 @@ _VI: dict[str, str] = {
     "cmd.map.run": "Thư mục lần chạy do plan ghi.",
     "cmd.map.tiles": "Lớp nền tải từ internet khi mở bản đồ: osm (OpenStreetMap). Mặc định: "
     "không có, bản đồ không cần mạng.",
+    "opt.outputs": "plans: chỉ các tệp kế hoạch của mỗi kịch bản (nhanh, mặc định); all: cả "
+    "bảng tính, GeoPackage và bản đồ (hoặc sau đó: relocation outputs RUN).",
+    "cmd.outputs.help": "Ghi các đầu ra hoãn lại (bảng tính, GeoPackage, bản đồ) của một lần "
+    "chạy từ chính các tệp của nó.\n\nMột lượt quét chỉ ghi kế hoạch của mỗi kịch bản "
+    "(--outputs plans); lệnh này ghi phần còn lại cho một thư mục kết quả, hoặc cho mọi kịch "
+    "bản có kế hoạch của một thư mục quét hay biên Pareto.",
+    "cmd.outputs.examples": "relocation outputs sweeps/quota\n"
+    "relocation outputs runs/base --which map.html --missing",
+    "cmd.pareto.help": "Biên Pareto chi phí – xáo trộn theo phương pháp ràng buộc epsilon.\n\n"
+    "Mỗi điểm là một kế hoạch thứ bậc (chi phí thấp nhất, rồi xáo trộn thấp nhất trong một "
+    "dung sai chi phí); OUT chứa một thư mục kết quả cho mỗi điểm, pareto.csv và pareto.html "
+    "ngoại tuyến với các điểm không bị trội liên kết tới kế hoạch; điểm chưa chứng minh được "
+    "trong sai số được đánh dấu.",
+    "cmd.pareto.examples": "relocation pareto ws --out fronts/demo\n"
+    "relocation pareto ws --out fronts/demo --tolerances 0,1%,2%,5% --time-limit 60",
     "cmd.sweep.help": "Lập kế hoạch cho mỗi mức sàn chỉ tiêu hoặc mỗi điểm lưới, song song, "
     "rồi so sánh.\n\n"
     "Ghi OUT/scenarios/NAME/ (mỗi kịch bản một thư mục lần chạy), OUT/comparison.csv, "

@@ -10,6 +10,7 @@ are listed in the README ("The run folder").
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,15 @@ SCHEDULE_COLUMNS = (
     "employees",
     "area_m2",
 )
+
+#: The outputs that take most of a run's writing time (the workbook, the GeoPackage and the
+#: map): written by every ``plan``, and by a sweep only on request (``--outputs all``) or
+#: afterwards by ``relocation outputs RUN`` (:func:`write_outputs`), from the run's files.
+DEFERRED_FILES = ("schedule.xlsx", "plan.gpkg", "map.html")
+
+#: ``outputs`` settings: ``all`` writes every file of the README's table; ``plans`` leaves
+#: out :data:`DEFERRED_FILES`.
+OUTPUT_CHOICES = ("all", "plans")
 
 
 @dataclass(frozen=True)
@@ -112,11 +122,13 @@ def write_run(
     lang: str = "vi",
     token: StopToken | None = None,
     extra_tables: Mapping[str, tuple[str, pd.DataFrame]] | None = None,
+    outputs: str = "all",
 ) -> Path:
     """Write ``result`` as the run folder ``out`` (staged, then renamed into place).
 
-    A plan gives every file of the README's table; an infeasible scenario or a run without
-    a plan in time gives ``summary.json`` only.
+    A plan gives every file of the README's table (``outputs="plans"``: all but
+    :data:`DEFERRED_FILES`); an infeasible scenario or a run without a plan in time gives
+    ``summary.json`` only.
 
     Parameters
     ----------
@@ -135,6 +147,8 @@ def write_run(
     extra_tables : mapping, optional
         ``file name → (workbook sheet name, table)`` written beside the plan's files and
         as sheets of ``schedule.xlsx`` (the replan's ``changes.csv``).
+    outputs : str
+        ``all`` (default) or ``plans`` (:data:`OUTPUT_CHOICES`).
 
     Returns
     -------
@@ -148,11 +162,15 @@ def write_run(
     models.solve.Interrupted
         Stopped (``out`` untouched).
     """
+    if outputs not in OUTPUT_CHOICES:
+        raise ValueError(f"outputs must be one of {OUTPUT_CHOICES}, not {outputs!r}")
     enter_phase("writing", token)
     out = Path(out)
     with staged_folder(out, force) as tmp:
         if result.plan is not None:
-            _write_plan_files(result, tmp, render_map, lang, token, extra_tables or {})
+            _write_plan_files(
+                result, tmp, render_map, lang, token, extra_tables or {}, outputs
+            )
         write_json(result.summary, tmp / "summary.json")
         check_stop(token)  # the last moment a stop can keep the previous folder
     return out
@@ -165,28 +183,16 @@ def _write_plan_files(
     lang: str,
     token: StopToken | None,
     extra_tables: Mapping[str, tuple[str, pd.DataFrame]],
+    outputs: str = "all",
 ) -> None:
     ws, sc, plan = result.workspace, result.scenario, result.plan
     assert plan is not None and result.site_load is not None and result.freed_land is not None
     load, land = result.site_load, result.freed_land
-    schedule = plan.moves.copy()
-    schedule["total_vnd"] = weighted_total(schedule, sc)
-    schedule = schedule[list(SCHEDULE_COLUMNS)]
+    schedule = schedule_table(plan.moves, sc)
     write_csv(schedule, tmp / "schedule.csv")
     write_csv(load, tmp / "site_load.csv")
-    sheets = workbook_sheets(load, land.get("by_zone"), land.get("by_ward"))
-    for name, (sheet, table) in extra_tables.items():
+    for name, (_, table) in extra_tables.items():
         write_csv(table, tmp / name)
-        sheets[sheet] = table
-    write_schedule_xlsx(
-        tmp / "schedule.xlsx",
-        schedule,
-        summary_rows(result.summary, sc.name, sc.horizon.years),
-        extra_sheets=sheets,
-        years=sc.horizon.years,
-    )
-    check_stop(token)
-    write_plan_gpkg(tmp / "plan.gpkg", ws, plan.moves, load, land["parcels"], sc.crs.output)
     write_csv(land["table"], tmp / "freed_land.csv")
     write_text(
         render_charts(
@@ -201,20 +207,93 @@ def _write_plan_files(
     )
     write_text(scenario_toml(sc), tmp / "scenario.toml")
     check_stop(token)
-    if render_map:
+    if outputs == "all":
+        which = tuple(f for f in DEFERRED_FILES if render_map or f != "map.html")
+        sheets = {sheet: table for sheet, table in extra_tables.values()}
+        write_deferred_files(
+            tmp, ws, sc, plan.moves, load, land, result.summary, which, lang, sheets, token
+        )
+
+
+def schedule_table(moves: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
+    """``schedule.csv``: the plan's moves with their weighted total (``SCHEDULE_COLUMNS``)."""
+    schedule = moves.copy()
+    schedule["total_vnd"] = weighted_total(schedule, sc)
+    return schedule[list(SCHEDULE_COLUMNS)]
+
+
+def write_deferred_files(
+    folder: Path,
+    ws: Workspace,
+    sc: Scenario,
+    moves: pd.DataFrame,
+    load: pd.DataFrame,
+    land: Mapping[str, Any],
+    summary: Mapping[str, Any],
+    which: tuple[str, ...] = ("schedule.xlsx", "plan.gpkg", "map.html"),
+    lang: str = "vi",
+    extra_sheets: Mapping[str, pd.DataFrame] | None = None,
+    token: StopToken | None = None,
+) -> list[Path]:
+    """Write the slow outputs of a plan (:data:`DEFERRED_FILES`) into ``folder``.
+
+    The plan's own files (``schedule.csv``, ``summary.json``, ``scenario.toml``…) are all
+    these need: a run written with ``outputs="plans"`` gets them later through
+    :func:`write_outputs`, exactly as a full run writes them.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Where to write (a staging folder, or a temporary folder of :func:`write_outputs`).
+    ws, sc, moves, load, land, summary
+        The workspace, scenario as used, the plan's moves, its site load, its freed-land
+        outputs (:func:`relocation.freed_land.freed_land_outputs`) and its summary.
+    which : tuple of str
+        A subset of :data:`DEFERRED_FILES`.
+    lang : str
+        Map language.
+    extra_sheets : mapping, optional
+        Further workbook sheets (the replan's changes).
+    token : StopToken, optional
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    written = []
+    if "schedule.xlsx" in which:
+        sheets = workbook_sheets(load, land.get("by_zone"), land.get("by_ward"))
+        sheets.update(extra_sheets or {})
+        write_schedule_xlsx(
+            folder / "schedule.xlsx",
+            schedule_table(moves, sc),
+            summary_rows(summary, sc.name, sc.horizon.years),
+            extra_sheets=sheets,
+            years=sc.horizon.years,
+        )
+        written.append(folder / "schedule.xlsx")
+        check_stop(token)
+    if "plan.gpkg" in which:
+        write_plan_gpkg(folder / "plan.gpkg", ws, moves, load, land["parcels"], sc.crs.output)
+        written.append(folder / "plan.gpkg")
+        check_stop(token)
+    if "map.html" in which:
         render_run_map(
             zones=ws.zones,
             sites=ws.sites,
             stations=ws.stations,
             firms=ws.firms,
-            moves=plan.moves,
+            moves=moves,
             site_load=load,
             freed_land=land["parcels"],
-            path=tmp / "map.html",
+            path=folder / "map.html",
             lang=lang,
             sc=sc,
             sectors=ws.sectors,
         )
+        written.append(folder / "map.html")
+    return written
 
 
 def scenario_toml(sc: Scenario) -> str:
@@ -303,3 +382,107 @@ def check_run_folder(
             summary=summary_name,
         )
     return summary, sc
+
+
+def write_outputs(
+    run: Path,
+    which: tuple[str, ...] = DEFERRED_FILES,
+    lang: str = "vi",
+    workspace: Path | None = None,
+    only_missing: bool = False,
+) -> list[Path]:
+    """Write the deferred outputs of a run folder from its own files (``relocation outputs``).
+
+    Reads ``summary.json``, ``scenario.toml``, ``schedule.csv`` and ``site_load.csv`` (and
+    ``changes.csv`` of a replan), and the workspace recorded in the summary (or
+    ``workspace``), whose input hashes must still match the run's; rebuilds the freed-land
+    ledger of the plan and writes ``which`` exactly as a full run writes them. Each file is
+    written to a temporary file, then renamed into place.
+
+    Parameters
+    ----------
+    run : pathlib.Path
+        A run folder with a plan.
+    which : tuple of str
+        A subset of :data:`DEFERRED_FILES`.
+    lang : str
+        Map language.
+    workspace : pathlib.Path, optional
+        The workspace folder, when it has moved since the run.
+    only_missing : bool
+        Write only the files of ``which`` that the folder lacks.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    InputError
+        Not a run folder with a plan, a workspace that is gone or has changed.
+    """
+    import shutil
+    import tempfile
+
+    from geodata.workspace import read_workspace
+    from relocation.domain.errors import InputError, InputIssue
+    from relocation.freed_land import freed_land_outputs
+
+    run = Path(run)
+    bad = [w for w in which if w not in DEFERRED_FILES]
+    if bad:
+        raise ValueError(f"not a deferred output: {bad}")
+    summary, sc = check_run_folder(
+        run, ("schedule.csv", "site_load.csv"), "write the outputs of"
+    )
+    if only_missing:
+        which = tuple(w for w in which if not (run / w).is_file())
+    if not which:
+        return []
+    root = Path(workspace) if workspace is not None else Path(str(summary.get("workspace", "")))
+    ws = read_workspace(root)
+    recorded = summary.get("inputs") or {}
+    changed = sorted(k for k, v in recorded.items() if ws.input_hashes.get(k) != v)
+    if changed:
+        raise InputError(
+            [
+                InputIssue(
+                    str(root / name), None, None, None,
+                    "changed since the run (its hash differs from the run's summary.json); "
+                    "plan again",
+                )
+                for name in changed
+            ],
+            summary="cannot write the outputs of the run",
+        )
+    moves = _read_moves(run / "schedule.csv", ws)
+    load = pd.read_csv(run / "site_load.csv", dtype={"site_id": str, "site_name": str},
+                       encoding="utf-8-sig")
+    land = freed_land_outputs(ws.firms, ws.stations, ws.sites, moves, sc, ws.zones)
+    sheets = {}
+    if (run / "changes.csv").is_file():  # a replan's run folder
+        sheets["Thay đổi - Changes"] = pd.read_csv(run / "changes.csv", encoding="utf-8-sig")
+    tmp = Path(tempfile.mkdtemp(prefix=".outputs.partial-", dir=run))
+    try:
+        written = write_deferred_files(tmp, ws, sc, moves, load, land, summary, which, lang,
+                                       sheets)
+        out = []
+        for path in written:
+            os.replace(path, run / path.name)
+            out.append(run / path.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def _read_moves(path: Path, ws: Workspace) -> pd.DataFrame:
+    """The plan's moves from ``schedule.csv`` (names from the workspace, as decoded)."""
+    text = {"firm_id": str, "firm_name": str, "origin_zone_id": str, "site_id": str,
+            "site_name": str}
+    df = pd.read_csv(path, dtype=text, keep_default_na=False, encoding="utf-8-sig")
+    firm_names = dict(zip(ws.firms["firm_id"].astype(str), ws.firms["name"], strict=True))
+    site_names = dict(zip(ws.sites["site_id"].astype(str), ws.sites["name"], strict=True))
+    df["firm_name"] = df["firm_id"].map(firm_names).fillna(df["firm_name"])
+    df["site_name"] = df["site_id"].map(site_names).fillna(df["site_name"])
+    return df.drop(columns=["total_vnd"]).reset_index(drop=True)

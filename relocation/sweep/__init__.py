@@ -9,8 +9,9 @@ comparison and the report (:mod:`.report`). Imports run one way: ``spec`` ← ``
 Sweep folder::
 
     SWEEP/sweep.json                  the sweep definition (points, overrides, workspace)
-    SWEEP/scenarios/<name>/           a full run folder per point (summary.json only
-                                      without a plan), written atomically
+    SWEEP/scenarios/<name>/           a run folder per point (summary.json only without
+                                      a plan), written atomically; the workbook, the
+                                      GeoPackage and the map only with ``--outputs all``
     SWEEP/comparison.csv, .xlsx       one row per point
     SWEEP/report.html                 trade-off chart, comparison table, links to maps
 
@@ -19,6 +20,7 @@ Grid files are read by :func:`geodata.grid.read_grid` (format there and in the R
 
 from relocation.sweep.execute import (
     SWEEP_FORMAT,
+    SWEEP_OUTPUTS,
     SweepOptions,
     build_scenarios,
     read_finished,
@@ -44,6 +46,7 @@ from relocation.sweep.spec import (
 __all__ = [
     "MAX_POINTS",
     "SWEEP_FORMAT",
+    "SWEEP_OUTPUTS",
     "PointResult",
     "SweepOptions",
     "SweepOutcome",

@@ -42,7 +42,14 @@ from relocation.workflow import apply_settings
 log = logging.getLogger(__name__)
 
 #: Bumped when the run-folder contents change, so old folders are not reused.
-SWEEP_FORMAT = 1
+SWEEP_FORMAT = 2
+
+#: What a sweep writes in each scenario's folder: ``plans`` (default) the plan's own files
+#: (``schedule.csv``, ``summary.json``, ``scenario.toml``, ``site_load.csv``,
+#: ``freed_land.csv``, ``charts.html``), so a sweep is bound by solving; ``all`` every file
+#: of a run folder (the workbook, the GeoPackage and the map too). ``relocation outputs``
+#: writes the rest afterwards.
+SWEEP_OUTPUTS = ("plans", "all")
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,10 @@ class SweepOptions:
     force : bool
         Solve every point again (finished folders are replaced).
     render_map : bool
-        Write each scenario's ``map.html``.
+        Write each scenario's ``map.html`` when ``outputs`` is ``all``.
+    outputs : str
+        ``plans`` (default) or ``all`` (:data:`SWEEP_OUTPUTS`); a resumed sweep with
+        ``all`` writes the outputs its kept folders lack, without solving them again.
     lang : str
         Map language.
     connect_timeout_s : float
@@ -75,6 +85,7 @@ class SweepOptions:
     scheduler: str | None = None
     force: bool = False
     render_map: bool = True
+    outputs: str = "plans"
     lang: str = "vi"
     connect_timeout_s: float = 5.0
     command: tuple[str, ...] = ()
@@ -103,14 +114,17 @@ def sweep_parallelism(n_points: int, threads: int, workers_total: int | None) ->
     return at_once, max(1, total // at_once)
 
 
-def scenario_hash(sc: Scenario, inputs: Mapping[str, str], render_map: bool, lang: str) -> str:
-    """Digest of everything a scenario's run folder depends on (resume key)."""
+def scenario_hash(sc: Scenario, inputs: Mapping[str, str]) -> str:
+    """Digest of everything a scenario's plan depends on (resume key).
+
+    The output settings are left out: a folder written with ``--outputs plans`` is kept by
+    a rerun with ``--outputs all``, which only adds the missing files.
+    """
     blob = json.dumps(
         {
             "format": SWEEP_FORMAT,
             "scenario": sc.model_dump(mode="json"),
             "inputs": dict(sorted(inputs.items())),
-            "outputs": {"map": render_map, "lang": lang},
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -151,7 +165,9 @@ def build_scenarios(
     return out
 
 
-def solve_point(ws: Workspace, sc: Scenario, render_map: bool, lang: str) -> dict[str, Any]:
+def solve_point(
+    ws: Workspace, sc: Scenario, render_map: bool, lang: str, outputs: str = "plans"
+) -> dict[str, Any]:
     """Plan one scenario (runs on a dask worker) and return its run folder's contents.
 
     The folder is written to a private temporary folder on the worker by the ordinary
@@ -167,7 +183,7 @@ def solve_point(ws: Workspace, sc: Scenario, render_map: bool, lang: str) -> dic
 
     with tempfile.TemporaryDirectory(prefix="relocation-sweep-") as tmp:
         out = Path(tmp) / "run"
-        write_run(plan_scenario(ws, sc), out, render_map=render_map, lang=lang)
+        write_run(plan_scenario(ws, sc), out, render_map=render_map, lang=lang, outputs=outputs)
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         files = {
             p.name: p.read_bytes()
@@ -375,6 +391,11 @@ def run_sweep(
         Interrupted: the scenarios written so far are kept; those in flight are lost.
     """
     opts = opts or SweepOptions()
+    if opts.outputs not in SWEEP_OUTPUTS:
+        raise InputError(
+            [InputIssue("--outputs", None, None, opts.outputs, "must be plans or all")],
+            summary="bad option",
+        )
     out = Path(out)
     ws = workspace if isinstance(workspace, Workspace) else read_workspace(Path(workspace))
     cluster = _Cluster(opts.scheduler, opts.connect_timeout_s)
@@ -388,14 +409,14 @@ def run_sweep(
         _prepare_out(out, spec, ws, opts.force)
         results: dict[int, PointResult] = {}
         todo: list[int] = []
-        hashes = [
-            scenario_hash(sc, ws.input_hashes, opts.render_map, opts.lang) for sc in scenarios
-        ]
+        hashes = [scenario_hash(sc, ws.input_hashes) for sc in scenarios]
         for i, (p, digest) in enumerate(zip(spec.points, hashes, strict=True)):
             kept = None if opts.force else read_finished(out, p, digest)
             if kept is None:
                 todo.append(i)
             else:
+                if opts.outputs == "all" and kept.get("terms"):
+                    _complete_outputs(out, p, opts)
                 results[i] = PointResult(p, kept, skipped=True)
                 if on_result:
                     on_result(results[i], len(results), len(spec.points))
@@ -412,6 +433,7 @@ def run_sweep(
                     scenarios[i],
                     opts.render_map,
                     opts.lang,
+                    opts.outputs,
                     key=f"relocation-sweep-{spec.points[i].folder}-{hashes[i][:12]}",
                     priority=-rank,
                     pure=False,
@@ -448,6 +470,16 @@ def run_sweep(
     write_comparison(outcome, ws.scenario)
     _clean_staging(out / "scenarios")
     return outcome
+
+
+def _complete_outputs(out: Path, point: SweepPoint, opts: SweepOptions) -> None:
+    """Write the deferred outputs a kept scenario folder lacks (``--outputs all`` on resume)."""
+    from relocation.run_folder import DEFERRED_FILES, write_outputs
+
+    which = tuple(f for f in DEFERRED_FILES if opts.render_map or f != "map.html")
+    written = write_outputs(_scenario_dir(out, point.folder), which, opts.lang, only_missing=True)
+    if written:
+        log.info("scenario %s: wrote %s", point.name, ", ".join(p.name for p in written))
 
 
 def _clean_staging(folder: Path) -> None:

@@ -180,7 +180,8 @@ def write_comparison_xlsx(df: pd.DataFrame, path: Path) -> None:
 # ------------------------------------------------------------------------------ chart
 
 
-def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """About ``n`` round tick values (steps of 1, 2, 2.5 or 5 × 10^k) covering ``lo``–``hi``."""
     if not math.isfinite(lo) or not math.isfinite(hi):
         return [0.0]
     if hi <= lo:
@@ -216,6 +217,9 @@ def svg_panel(
     x_title: str = "",
     width: int = 760,
     height: int = 250,
+    links: Sequence[str | None] | None = None,
+    point_classes: Sequence[str] | None = None,
+    connect: Sequence[bool] | None = None,
 ) -> str:
     """One line chart as inline SVG; a ``None`` value is an infeasible scenario (✕ mark).
 
@@ -235,6 +239,13 @@ def svg_panel(
         Title of the x axis (escaped here).
     width, height : int
         Pixels.
+    links : sequence of str or None, optional
+        Relative link of each point (escaped here); the marker becomes a link.
+    point_classes : sequence of str, optional
+        Extra CSS class of each point's marker (e.g. ``dominated``, ``unproven``).
+    connect : sequence of bool, optional
+        Which points the line joins, in x order (default: all; the Pareto front joins its
+        non-dominated points only).
 
     Returns
     -------
@@ -249,7 +260,7 @@ def svg_panel(
     pad = 0.05 * (xmax - xmin)  # keeps the first and last markers off the axes
     xmin, xmax = xmin - pad, xmax + pad
     vals = [y for y in ys if y is not None]
-    yt = _nice_ticks(min(vals), max(vals)) if vals else [0.0, 1.0]
+    yt = nice_ticks(min(vals), max(vals)) if vals else [0.0, 1.0]
     ymin, ymax = yt[0], yt[-1]
 
     def sx(x: float) -> float:
@@ -283,11 +294,18 @@ def svg_panel(
             f'<text class="tick" x="{left + pw / 2:.1f}" y="{height - 4}" '
             f'text-anchor="middle">{safe_text(x_title)}</text>'
         )
-    pts = sorted((x, y) for x, y in zip(xs, ys, strict=True) if y is not None)
+    joined = connect if connect is not None else [True] * len(xs)
+    pts = sorted(
+        (x, y) for x, y, j in zip(xs, ys, joined, strict=True) if y is not None and j
+    )
     if len(pts) > 1:
         path = " ".join(f"{sx(px):.1f},{sy(py):.1f}" for px, py in pts)
         out.append(f'<polyline class="line" points="{path}"/>')
-    for x, y, tip in zip(xs, ys, tips, strict=True):
+    hrefs = links if links is not None else [None] * len(xs)
+    extra = point_classes if point_classes is not None else [""] * len(xs)
+    for x, y, tip, href, cls in zip(xs, ys, tips, hrefs, extra, strict=True):
+        if href is not None:
+            out.append(f'<a href="{safe_text(href)}">')
         if y is None:
             cx, cy = sx(x), top + ph - 8
             out.append(
@@ -297,9 +315,11 @@ def svg_panel(
             )
         else:
             out.append(
-                f'<circle class="point" cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4">'
-                f"<title>{safe_text(tip)}</title></circle>"
+                f'<circle class="{safe_text(("point " + cls).strip())}" cx="{sx(x):.1f}" '
+                f'cy="{sy(y):.1f}" r="4"><title>{safe_text(tip)}</title></circle>'
             )
+        if href is not None:
+            out.append("</a>")
     out.append("</svg>")
     return "".join(out)
 
@@ -452,6 +472,12 @@ def render_report_html(outcome: SweepOutcome, df: pd.DataFrame, title: str) -> s
         if map_file.is_file():
             href = f"scenarios/{quote(r.point.folder)}/map.html"
             cells.append(f'<td class="text"><a href="{safe_text(href)}">bản đồ / map</a></td>')
+        elif cost[i] is not None:  # a plan without its map (--outputs plans)
+            href = f"scenarios/{quote(r.point.folder)}/summary.json"
+            cells.append(
+                f'<td class="text"><a href="{safe_text(href)}">summary.json</a> '
+                '(bản đồ: relocation outputs / map: relocation outputs)</td>'
+            )
         else:
             why = row["explanation"] if isinstance(row["explanation"], str) else ""
             best = row["best_share"]

@@ -101,8 +101,11 @@ def test_quota_sweep_locally_then_resume(ws_dir, tmp_path):
     assert "needs 4 moves" in comp.loc[2, "explanation"]
     for name in ("q025", "q050"):
         run = out / "scenarios" / name
-        assert {p.name for p in run.iterdir()} >= {
-            "schedule.csv", "schedule.xlsx", "plan.gpkg", "map.html", "summary.json",
+        # By default a sweep writes the plans only (--outputs plans): no workbook,
+        # GeoPackage or map, which `--outputs all` or `relocation outputs` adds later.
+        assert {p.name for p in run.iterdir()} == {
+            "schedule.csv", "summary.json", "scenario.toml", "site_load.csv",
+            "freed_land.csv", "charts.html",
         }
         summary = _check_run_folder(ws, run)
         assert summary["sweep"]["params"] == {
@@ -118,14 +121,23 @@ def test_quota_sweep_locally_then_resume(ws_dir, tmp_path):
     assert (out / "report.html").is_file() and (out / "comparison.xlsx").is_file()
     assert all(r.skipped is False for r in outcome.results)
 
-    # A rerun keeps every finished scenario; a removed one is solved again.
+    # A rerun keeps every finished scenario; a removed one is solved again. Asked for every
+    # output, it writes the kept folders' workbook, GeoPackage and map without solving.
     stamp = (out / "scenarios" / "q025" / "summary.json").stat().st_mtime_ns
     import shutil
 
     shutil.rmtree(out / "scenarios" / "q050")
-    again = run_sweep(ws_dir, out, spec, SweepOptions(time_limit_s=20, workers_total=2))
+    again = run_sweep(
+        ws_dir, out, spec, SweepOptions(time_limit_s=20, workers_total=2, outputs="all")
+    )
     assert [r.skipped for r in again.results] == [True, False, True]
     assert (out / "scenarios" / "q025" / "summary.json").stat().st_mtime_ns == stamp
+    for name in ("q025", "q050"):
+        run = out / "scenarios" / name
+        assert {"schedule.xlsx", "plan.gpkg", "map.html"} <= {p.name for p in run.iterdir()}
+        assert not [p.name for p in run.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in (out / "scenarios" / "q100").iterdir()] == ["summary.json"]
+    assert "scenarios/q025/map.html" in (out / "report.html").read_text(encoding="utf-8")
     _check_run_folder(ws, out / "scenarios" / "q050")
     assert len(pd.read_csv(out / "comparison.csv", encoding="utf-8-sig")) == 3
 
@@ -191,7 +203,7 @@ def test_interrupted_sweep_keeps_finished_scenarios(ws_dir, tmp_path):
     at_once, per = sweep_parallelism(len(spec.points), os.cpu_count() or 1, 1)
     scs = build_scenarios(ws, spec, SweepOptions(time_limit_s=20), per)
     for p, sc in zip(spec.points, scs, strict=True):
-        kept = read_finished(out, p, scenario_hash(sc, ws.input_hashes, True, "vi"))
+        kept = read_finished(out, p, scenario_hash(sc, ws.input_hashes))
         assert (kept is not None) == (p.folder in done)
 
 
@@ -265,14 +277,13 @@ def test_hash_follows_every_setting(ws_dir):
     ws = read_workspace(ws_dir)
     spec = define_sweep(ws, quota="0.25,0.5")
     a, b = build_scenarios(ws, spec, SweepOptions(), 1)
-    h = scenario_hash(a, ws.input_hashes, True, "vi")
-    assert h == scenario_hash(a, dict(ws.input_hashes), True, "vi")
-    assert h != scenario_hash(b, ws.input_hashes, True, "vi")
-    assert h != scenario_hash(a, ws.input_hashes, False, "vi")
-    assert h != scenario_hash(a, {**ws.input_hashes, "firms.csv": "0"}, True, "vi")
+    h = scenario_hash(a, ws.input_hashes)
+    assert h == scenario_hash(a, dict(ws.input_hashes))
+    assert h != scenario_hash(b, ws.input_hashes)
+    assert h != scenario_hash(a, {**ws.input_hashes, "firms.csv": "0"})
     with_set = define_sweep(ws, quota="0.25", sets={"limits.max_moves_per_year": 3})
     (c,) = build_scenarios(ws, with_set, SweepOptions(), 1)
-    assert h != scenario_hash(c, ws.input_hashes, True, "vi")
+    assert h != scenario_hash(c, ws.input_hashes)
 
 
 # ------------------------------------------------------------------------- bad input
