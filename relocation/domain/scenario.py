@@ -78,7 +78,18 @@ class Limits(_Section):
     """Yearly limits on the programme. ``None`` means no limit."""
 
     max_moves_per_year: int | None = Field(None, ge=0)
+    #: Least number of planned moves in every year of the horizon (issue 10: a programme
+    #: office runs no empty year while firms wait). A year in which fewer planned firms
+    #: can move (readiness, land) than the minimum needs only those that can.
+    min_moves_per_year: int | None = Field(None, ge=0)
     budget_vnd_per_year: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> Limits:
+        lo, hi = self.min_moves_per_year, self.max_moves_per_year
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"min_moves_per_year {lo} is above max_moves_per_year {hi}")
+        return self
 
 
 class Weights(_Section):
@@ -98,6 +109,7 @@ class Weights(_Section):
     supply_split: float = Field(1.0, ge=0.0)
     preference: float = Field(1.0, ge=0.0)
     stability: float = Field(1.0, ge=0.0)  # weight of the replan's stability term
+    land_value: float = Field(1.0, ge=0.0)  # weight of the freed-land delay term
 
 
 class Costs(_Section):
@@ -132,6 +144,21 @@ class Costs(_Section):
     attrition_scale_km: float = Field(8.0, gt=0.0)
     supply_split_vnd: int = Field(2_000_000_000, ge=0)  # (assumption) per extra site a group uses
     preference_penalty_vnd: int = Field(1_000_000_000, ge=0)  # (assumption) non-preferred site
+    #: Value of a hectare of freed land for one year, by the parcel's likely class
+    #: (:func:`relocation.domain.costs.likely_land_class`): the ``land_delay`` term of a
+    #: move in year t is ``ha × value × (t − start)``, the land value lost by waiting.
+    #: Commerce: the brief's annualised land rent $3/m²/yr (§9: $2–4) × 10⁴ m² × 26,000
+    #: VND/USD = VND 780 m; TOD land × 1.5 (FAR × 1.5 within 1,000 m, §5.3 rule); social
+    #: housing × 1.5, green × 0.5 (assumption; geodata/demo/README.md).
+    land_value_vnd_per_ha_year: dict[str, int] = Field(
+        default_factory=lambda: {
+            "tod_core": 1_170_000_000,
+            "tod_transition": 1_170_000_000,
+            "social_housing": 1_170_000_000,
+            "commerce_services": 780_000_000,
+            "green_public": 390_000_000,
+        }
+    )
 
 
 class Rules(_Section):
@@ -143,6 +170,23 @@ class Rules(_Section):
     #: A ``closed`` firm (actuals) counts as moved in the quota windows from its closing
     #: year (its residential land is freed the same way); off: it leaves the quota base.
     closed_counts_in_quota: bool = True
+    #: Facilities already inside an industrial park are exempt (status ``exempt``): the
+    #: scheme covers one park, Bình Đường (brief §1.2, ``programme_parks``). The brief's
+    #: source for the exemption is an older, undated text (tagged: undated source).
+    exempt_park_tenants: bool = True
+    #: Old parks (firm column ``origin_park``) whose tenants stay in the programme.
+    programme_parks: tuple[str, ...] = ("KCN_BINHDUONG",)
+    #: Firms sharing a ``move_group`` move in the same year (hard); with this switch
+    #: also to one site (hard; off: the supply-group split cost keeps them together
+    #: where the land allows).
+    move_group_same_site: bool = False
+
+
+class ParkClearance(_Section):
+    """A clearance target: every programme firm of an old park has moved by ``by_year``."""
+
+    park: str = Field(min_length=1)
+    by_year: int
 
 
 class SocialHousingTarget(_Section):
@@ -307,6 +351,7 @@ class Scenario(_Section):
     description: str = ""
     horizon: Horizon = Horizon()
     quota: tuple[QuotaWindow, ...] = ()
+    clearance: tuple[ParkClearance, ...] = ()
     limits: Limits = Limits()
     weights: Weights = Weights()
     costs: Costs = Costs()
