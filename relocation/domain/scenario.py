@@ -147,18 +147,32 @@ class Costs(_Section):
     #: Value of a hectare of freed land for one year, by the parcel's likely class
     #: (:func:`relocation.domain.costs.likely_land_class`): the ``land_delay`` term of a
     #: move in year t is ``ha × value × (t − start)``, the land value lost by waiting.
-    #: Commerce: the brief's annualised land rent $3/m²/yr (§9: $2–4) × 10⁴ m² × 26,000
-    #: VND/USD = VND 780 m; TOD land × 1.5 (FAR × 1.5 within 1,000 m, §5.3 rule); social
-    #: housing × 1.5, green × 0.5 (assumption; geodata/demo/README.md).
+    #: The value a year is the land's price × the discount rate (its yearly opportunity
+    #: value): commerce VND 10 m/m² (assumption: the brief, §9, has no sourced price for
+    #: released land) × 10⁴ × 8 % = VND 8 bn/ha/yr; TOD land × 1.5 (FAR × 1.5 within
+    #: 1,000 m of a station, brief §5.3 rule); social housing as TOD land, green × 0.5
+    #: (assumptions; geodata/demo/README.md).
     land_value_vnd_per_ha_year: dict[str, int] = Field(
         default_factory=lambda: {
-            "tod_core": 1_170_000_000,
-            "tod_transition": 1_170_000_000,
-            "social_housing": 1_170_000_000,
-            "commerce_services": 780_000_000,
-            "green_public": 390_000_000,
+            "tod_core": 12_000_000_000,
+            "tod_transition": 12_000_000_000,
+            "social_housing": 12_000_000_000,
+            "commerce_services": 8_000_000_000,
+            "green_public": 4_000_000_000,
         }
     )
+
+    @model_validator(mode="after")
+    def _land_classes(self) -> Costs:
+        known = {"tod_core", "tod_transition", "social_housing", "commerce_services",
+                 "green_public"}
+        bad = sorted(set(self.land_value_vnd_per_ha_year) - known)
+        if bad:
+            raise ValueError(f"land_value_vnd_per_ha_year: unknown land class {', '.join(bad)} "
+                             f"(known: {', '.join(sorted(known))})")
+        if any(v < 0 for v in self.land_value_vnd_per_ha_year.values()):
+            raise ValueError("land_value_vnd_per_ha_year: a value is negative")
+        return self
 
 
 class Rules(_Section):
