@@ -286,12 +286,13 @@ def _repair_min_moves(problem: Problem, st: _State) -> None:
         return
     grouped = {int(f) for m in problem.move_groups().values() for f in m.tolist()}
     start = problem.years[0]
-    for k in range(st.ny):
-        def need() -> dict[int, int]:
-            rows = np.array(list(st.choice.values()), dtype=np.int64)
-            return min_moves_need(problem, st.firm[rows], st.k[rows] + start)
+    def need() -> dict[int, int]:
+        rows = np.array(list(st.choice.values()), dtype=np.int64)
+        return min_moves_need(problem, st.firm[rows], st.k[rows] + start)
 
-        short = need()[start + k] - int(st.moves[k])
+    for k in range(st.ny):
+        needs = need()
+        short = needs[start + k] - int(st.moves[k])
         if short <= 0:
             continue
         unplaced = [f for f in np.flatnonzero(problem.planned).tolist()
@@ -301,6 +302,7 @@ def _repair_min_moves(problem: Problem, st: _State) -> None:
                 break
             if st.insert_at(f, k):
                 short -= 1
+                needs = need()
         later = sorted((f for f, r in st.choice.items() if st.k[r] > k and f not in grouped),
                        key=lambda f: st.area[st.choice[f]])
         for f in later:
@@ -308,26 +310,29 @@ def _repair_min_moves(problem: Problem, st: _State) -> None:
                 break
             r = st.choice[f]
             kk = int(st.k[r])
-            if st.moves[kk] - 1 < need().get(start + kk, 0):
+            if st.moves[kk] - 1 < needs.get(start + kk, 0):
                 continue
             st.remove(f)
             if st.insert_at(f, k):
                 short -= 1
+                needs = need()
             else:
                 st.add(r)
-        # Last, firms of earlier years whose windows keep their minimum without them (the
-        # land they hold from their year on is then free before k).
-        earlier = sorted((f for f, r in st.choice.items() if st.k[r] < k and f not in grouped),
-                         key=lambda f: (-int(st.k[st.choice[f]]), st.area[st.choice[f]]))
+        # Last, firms of the year before whose windows keep their minimum without them: each
+        # still fits at its own site, whose land it held from its year on (the years between
+        # are none, so no other year's waiting firms change).
+        earlier = sorted((f for f, r in st.choice.items() if st.k[r] == k - 1
+                          and f not in grouped), key=lambda f: st.area[st.choice[f]])
         for f in earlier:
             if short <= 0:
                 break
             r = st.choice[f]
             kk = int(st.k[r])
-            if st.moves[kk] - 1 < need().get(start + kk, 0) or st.latest_year(kk) < k:
+            if st.moves[kk] - 1 < needs.get(start + kk, 0) or st.latest_year(kk) < k:
                 continue
             st.remove(f)
             if st.insert_at(f, k):
                 short -= 1
+                needs = need()
             else:
                 st.add(r)
