@@ -1206,7 +1206,8 @@ max_share = 1.0
 
 [limits]
 # (assumption) permits and appraisals the authorities can process per year: the binding
-# resource of the 2025 window (2 × {cap} = {two} firms = {share:.1f} % of {n})
+# resource of the 2025 window (2 × {cap} = {two} firms = {share:.1f} % of the {n} firms that
+# are not exempt)
 max_moves_per_year = {cap}
 # (assumption) a programme office runs every year: at least {min_moves} moves a year while
 # firms wait (fewer only where fewer firms can move then)
@@ -1310,7 +1311,8 @@ def build_freed_land_toml() -> str:
 def build_scenario_toml() -> str:
     """The default ``scenario.toml`` text (keys as in ``relocation/domain/scenario.py``)."""
     cap = TARGETS["max_moves_per_year"]
-    n = TARGETS["n_firms"]
+    # The quota base: every firm but the exempt tenants of the parks outside the scheme.
+    n = TARGETS["n_firms"] - sum(c for name, *_, c, _z in OLD_PARKS if name != "Bình Đường")
     return (
         SCENARIO_TOML.replace("{freed_land}", build_freed_land_toml())
         .replace("{cap}", str(cap))
