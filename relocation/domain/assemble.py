@@ -154,6 +154,8 @@ def assemble_problem(
     f, keep = _apply_review(f, decisions, actuals, baseline, scenario)
     clear_by = np.zeros(len(f), dtype=np.int64)
     for c in scenario.clearance:
+        if c.by_year < h.start:
+            continue  # a target before the horizon (a replan's past) is not planned
         hit = (f["origin_park"] == c.park).to_numpy()
         clear_by[hit] = np.where(clear_by[hit] > 0, np.minimum(clear_by[hit], c.by_year),
                                  c.by_year)

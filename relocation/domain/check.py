@@ -794,6 +794,8 @@ class RuleChecker:
                 v.append(Violation("move_group", f"move group {g} goes to {', '.join(sites)}; "
                                    "it goes to one site"))
         for c in sc.clearance:
+            if c.by_year < self.start:
+                continue  # a target before the horizon (a replan's past) is not planned
             for i in np.flatnonzero(waiting & (self.park == c.park)):
                 got = when.get(int(i))
                 if got is None or got[1] > c.by_year:
@@ -805,6 +807,8 @@ class RuleChecker:
         """Each firm's clearance year (0: none), the earliest target of its park."""
         out = np.zeros(len(self.fid), dtype=np.int64)
         for c in self.scenario.clearance:
+            if c.by_year < self.start:
+                continue
             hit = self.park == c.park
             out[hit] = np.where(out[hit] > 0, np.minimum(out[hit], c.by_year), c.by_year)
         return out

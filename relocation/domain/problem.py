@@ -180,6 +180,8 @@ class Problem:
             return out
         park = self.firms["origin_park"].to_numpy()
         for c in self.scenario.clearance:
+            if c.by_year < self.years[0]:
+                continue  # before the horizon: not planned
             out[(c.park, c.by_year)] = np.flatnonzero(self.planned & (park == c.park))
         return out
 

@@ -197,7 +197,10 @@ class Rules(_Section):
 
 
 class ParkClearance(_Section):
-    """A clearance target: every programme firm of an old park has moved by ``by_year``."""
+    """A clearance target: every programme firm of an old park has moved by ``by_year``.
+
+    A target dated before the horizon's start (a replan after its year) is not planned.
+    """
 
     park: str = Field(min_length=1)
     by_year: int
