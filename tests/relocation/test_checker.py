@@ -294,11 +294,14 @@ def test_check_plan_agrees_with_the_plan_and_reports_stated_totals_that_differ()
 
 
 def test_check_plan_names_a_broken_rule_of_the_plan():
-    problem = build({"sites": {0: {"accepts_polluting": False}}})
+    # Without the freed-land value the plan keeps a move at S0 (what the check is about).
+    flat = {"weights": {"land_value": 0.0}}
+    problem = build({"sites": {0: {"accepts_polluting": False}}, "scenario": flat})
     plan = _plan(problem)
     polluting = build({"sites": {0: {"accepts_polluting": False}},
-                       "firms": {i: {"pollution": "high"} for i in range(3)}})
+                       "firms": {i: {"pollution": "high"} for i in range(3)}, "scenario": flat})
     at_s0 = plan.moves["site_id"].eq("S0").any()
+    assert at_s0
     res = check_plan(polluting, plan)
     assert at_s0 != res.ok
     if at_s0:
