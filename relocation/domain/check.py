@@ -154,6 +154,9 @@ class CheckInput:
         ``actuals`` (``firm_id``, ``status``, ``site_id``, ``year``, ``note``);
         ``decisions`` (``firm_id``, ``site_id`` or ``*``, ``year`` or ``*``, ``rule``
         ``lock``/``forbid``, ``note``).
+    stations : pandas.DataFrame or None
+        ``lon``, ``lat``, ``line``, ``line_kind``: the checker's own estimate of each parcel's
+        likely class (the ``land_delay`` term) where the firms carry no ``land_class``.
     """
 
     scenario: Scenario
@@ -165,6 +168,7 @@ class CheckInput:
     pairs: pd.DataFrame | None = None
     actuals: pd.DataFrame | None = None
     decisions: pd.DataFrame | None = None
+    stations: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -285,6 +289,7 @@ def check_input_from_workspace(
         pairs=_frame(ws.pairs),
         actuals=_frame(actuals if actuals is not None else getattr(ws, "actuals", None)),
         decisions=_frame(decisions if decisions is not None else getattr(ws, "decisions", None)),
+        stations=_frame(getattr(ws, "stations", None)),
     )
 
 
@@ -431,9 +436,9 @@ class RuleChecker:
             )
         self.actuals = self._read_actuals(inp.actuals)
         self.decisions = self._read_decisions(inp.decisions)
-        self._programme(firms)
+        self._programme(firms, inp.stations)
 
-    def _programme(self, firms: pd.DataFrame) -> None:
+    def _programme(self, firms: pd.DataFrame, stations: pd.DataFrame | None) -> None:
         """The programme's rules of issue 10, restated from the scenario and firm columns."""
         n_f = len(self.fid)
 
@@ -450,10 +455,12 @@ class RuleChecker:
             if r.exempt_park_tenants else np.zeros(n_f, dtype=bool)
         )
         self.n_base = n_f - int(self.exempt.sum())
-        # The parcel's likely class as the problem states it (from its stations); a table
-        # without the column is valued as commerce and services.
+        # The parcel's likely class as the problem states it; tables as given (no
+        # ``land_class``) get the checker's own estimate from the stations.
         cls = text("land_class")
-        cls[cls == ""] = "commerce_services"
+        if (cls == "").any():
+            own = self._land_class(firms, stations)
+            cls = np.where(cls == "", own, cls)
         values = self.scenario.costs.land_value_vnd_per_ha_year
         self.land_value = self.land / 10_000.0 * np.array(
             [float(values.get(str(c), 0)) for c in cls], dtype=float)
@@ -652,7 +659,7 @@ class RuleChecker:
         first = {}
         for f, y in zip(firm.tolist(), year.tolist(), strict=True):
             first[f] = min(y, first.get(f, y))
-        for f in np.flatnonzero(self.mandatory & ~self.history):
+        for f in np.flatnonzero(self.mandatory & ~self.history & ~self.exempt):
             if fid[f] in absent:
                 continue
             dl = int(self.deadline[f])
@@ -802,6 +809,32 @@ class RuleChecker:
                     what = "is not scheduled" if got is None else f"moves in {got[1]}"
                     v.append(Violation("clearance", f"{c.park} must be empty by {c.by_year}; "
                                        f"its firm {fid[i]} {what}", fid[i], year=c.by_year))
+
+    def _land_class(self, firms: pd.DataFrame, stations: pd.DataFrame | None) -> np.ndarray:
+        """Each parcel's likely class: TOD rings around ringed stations, else by size."""
+        fl = self.scenario.freed_land
+        land = self.land
+        out = np.where(land >= fl.social_housing_min_m2, "social_housing",
+                       np.where(land <= fl.green_max_m2, "green_public", "commerce_services"))
+        if stations is None or not len(stations) or not len(land):
+            return out.astype(object)
+        kind = (stations["line_kind"].fillna("").astype(str).str.strip()
+                if "line_kind" in stations else pd.Series("", index=stations.index))
+        kind = kind.where(kind != "", "metro")
+        line = stations["line"].astype(str) if "line" in stations else kind
+        ringed = kind.isin(list(fl.tod_line_kinds)) | line.isin(list(fl.tod_lines))
+        st = stations[ringed.to_numpy()]
+        if not len(st):
+            return out.astype(object)
+        r = 6_371_008.8  # metres, the mean Earth radius
+        p1 = np.radians(firms["lat"].to_numpy(dtype=float))[:, None]
+        p2 = np.radians(st["lat"].to_numpy(dtype=float))[None, :]
+        dl = np.radians(st["lon"].to_numpy(dtype=float))[None, :] - np.radians(
+            firms["lon"].to_numpy(dtype=float))[:, None]
+        h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+        d = (2 * r * np.arcsin(np.sqrt(np.clip(h, 0, 1)))).min(axis=1)
+        out = np.where(d <= fl.tod_transition_m, "tod_transition", out)
+        return np.where(d <= fl.tod_core_m, "tod_core", out).astype(object)
 
     def _clear_by(self) -> np.ndarray:
         """Each firm's clearance year (0: none), the earliest target of its park."""
