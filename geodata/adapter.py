@@ -81,4 +81,7 @@ def to_problem(
         decisions=getattr(ws, "decisions", None),
         actuals=actuals,
         baseline=baseline,
+        stations=None if ws.stations is None else pd.DataFrame(ws.stations).drop(
+            columns="geometry", errors="ignore"
+        ),
     )

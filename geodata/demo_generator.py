@@ -502,7 +502,7 @@ SITES: tuple[SiteSpec, ...] = (
         11.210,
         106.620,
         ((2028, 60.0),),
-        "other;garment_footwear",
+        "other",  # brief §3 / §9: science and technology only (S&T firms are coded "other")
         False,
         120,
     ),
@@ -591,6 +591,22 @@ OLD_PARKS: tuple[tuple[str, float, float, float, int, str], ...] = (
     ("Việt Hương", 10.955, 106.705, 0.30, 20, "old:thuan_an"),  # ~36 ha (assumption)
     ("Đồng An", 10.920, 106.720, 0.50, 25, "old:thuan_an"),  # ~138 ha (assumption)
 )
+#: Stable ids of the old parks (firm column ``origin_park``); the scheme covers Bình Đường
+#: alone (brief §1.2: "1 IP"), the other parks' tenants are exempt (brief §1.3, undated).
+OLD_PARK_IDS = {
+    "Bình Đường": "KCN_BINHDUONG",
+    "Sóng Thần 1": "KCN_SONGTHAN1",
+    "Sóng Thần 2": "KCN_SONGTHAN2",
+    "Việt Hương": "KCN_VIETHUONG",
+    "Đồng An": "KCN_DONGAN",
+}
+#: The Bình Đường pilot moves together (firm column ``move_group``; brief §1.5).
+PILOT_GROUP = "MG_BINHDUONG"
+PILOT_PARK = "KCN_BINHDUONG"
+#: (assumption) the pilot park is empty by the end of 2026 (README: clearance).
+PILOT_CLEARANCE_YEAR = 2026
+#: (assumption) least planned moves in every year of the horizon (README: moves per year).
+MIN_MOVES_PER_YEAR = 100
 BINH_DUONG_AREA_M2 = 165_000  # brief §1.5 [sourced]: 16.5 ha
 PILOT_EMPLOYEES = 2_100  # brief §9: modelled on Sung Hyun Vina (>2,000 workers)
 PILOT_AREA_M2 = 35_000  # (assumption) its three factories
@@ -924,6 +940,8 @@ def build_firms(
     _add_history(rng, firms)
     _add_supply_groups(rng, firms)
     _add_preferences(rng, firms, sites)
+    firms["origin_park"] = [OLD_PARK_IDS.get(p, "") for p in firms["_park"]]
+    firms["move_group"] = np.where(firms["origin_park"] == PILOT_PARK, PILOT_GROUP, "")
     return firms.drop(columns="_park")
 
 
@@ -1188,11 +1206,27 @@ max_share = 1.0
 
 [limits]
 # (assumption) permits and appraisals the authorities can process per year: the binding
-# resource of the 2025 window (2 × {cap} = {two} firms = {share:.1f} % of {n})
+# resource of the 2025 window (2 × {cap} = {two} firms = {share:.1f} % of the {n} firms that
+# are not exempt)
 max_moves_per_year = {cap}
+# (assumption) a programme office runs every year: at least {min_moves} moves a year while
+# firms wait (fewer only where fewer firms can move then)
+min_moves_per_year = {min_moves}
 # (assumption) public support per year: above what the 650 costliest firms would need in one
 # year (README.md, calibration), so never binding by default
 budget_vnd_per_year = 12000000000000
+
+[rules]
+# brief §1.3 [sourced, plo.vn, undated: an older text]: facilities already inside industrial
+# parks are exempt; the scheme covers one park, Bình Đường (brief §1.2)
+exempt_park_tenants = true
+programme_parks = ["KCN_BINHDUONG"]
+# the pilot moves in one year; one site only where the land allows (split cost, not a rule)
+move_group_same_site = false
+
+[[clearance]]  # (assumption) the Bình Đường pilot park is empty by the end of {clear}
+park = "KCN_BINHDUONG"
+by_year = {clear}
 
 {freed_land}
 [solver]
@@ -1277,13 +1311,16 @@ def build_freed_land_toml() -> str:
 def build_scenario_toml() -> str:
     """The default ``scenario.toml`` text (keys as in ``relocation/domain/scenario.py``)."""
     cap = TARGETS["max_moves_per_year"]
-    n = TARGETS["n_firms"]
+    # The quota base: every firm but the exempt tenants of the parks outside the scheme.
+    n = TARGETS["n_firms"] - sum(c for name, *_, c, _z in OLD_PARKS if name != "Bình Đường")
     return (
         SCENARIO_TOML.replace("{freed_land}", build_freed_land_toml())
         .replace("{cap}", str(cap))
         .replace("{two}", f"{2 * cap:,}")
         .replace("{share:.1f}", f"{200 * cap / n:.1f}")
         .replace("{n}", f"{n:,}")
+        .replace("{min_moves}", str(MIN_MOVES_PER_YEAR))
+        .replace("{clear}", str(PILOT_CLEARANCE_YEAR))
     )
 
 
@@ -1347,6 +1384,11 @@ def build_actuals(
             free[site_id] = free[site_id] - area
     site_rows = {r.site_id: r for _, r in sites.iterrows()}
     order = rng.permutation(np.flatnonzero(firms["moved_year"].isna().to_numpy()))
+    # Old-park tenants have no actuals: the exempt parks' firms are out of the programme,
+    # the Bình Đường pilot is still to move (together).
+    if "origin_park" in firms:
+        in_park = (firms["origin_park"] != "").to_numpy()
+        order = order[~in_park[order]]
     taken: set[int] = set()
     rows: list[dict[str, object]] = []
 

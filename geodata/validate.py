@@ -39,6 +39,7 @@ KNOWN_COLUMNS = {
         "firm_id", "name", "zone_id", "sector", "land_area_m2", "employees", "mandatory",
         "pollution", "lon", "lat", "x", "y", "required_area_m2", "supply_group",
         "earliest_year", "moved_year", "moved_site_id", "preferred_site_ids",
+        "origin_park", "move_group",
     },
     "sites": {
         "site_id", "name", "zone_id", "kind", "free_area_m2", "available_from",
@@ -219,6 +220,8 @@ def normalise_firms(
             "moved_year": C.integer(raw, log, "moved_year", required=False, what="a whole year"),
             "moved_site_id": C.text(raw, log, "moved_site_id", required=False),
             "preferred_site_ids": preferred.map(lambda s: ";".join(C.split_list(s))).astype(str),
+            "origin_park": C.text(raw, log, "origin_park", required=False),
+            "move_group": C.text(raw, log, "move_group", required=False),
             "lon": loc.lon,
             "lat": loc.lat,
             "has_parcel": has_parcel,

@@ -121,8 +121,16 @@ def add_mandatory_deadlines(problem: Problem, bm: BuiltModel, spec: ModelSpec) -
     """
     firms = problem.firms
     groups = bm.options.groupby("firm").groups
+    clear = firms["clear_by"].to_numpy() if "clear_by" in firms else np.zeros(len(firms))
+    locked = (firms["lock_site_id"] != "") | (firms["lock_year"] > 0) if "lock_year" in firms \
+        else pd.Series(False, index=firms.index)
     for f in np.flatnonzero(problem.must_move):
-        kind = "deadline" if firms.at[f, "mandatory"] else "lock"
+        if firms.at[f, "mandatory"]:
+            kind = "deadline"
+        elif clear[f] and not locked.iat[f]:
+            continue  # a park clearance target: add_park_clearance states it
+        else:
+            kind = "lock"
         key = f"{kind}:{firms.at[f, 'firm_id']}"
         idx = groups.get(f)
         expr = cp_model.LinearExpr.sum(bm.x[idx].tolist()) if idx is not None else 0
@@ -209,6 +217,96 @@ def add_yearly_limits(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None
                 _add(bm, spec, f"budget:{y}", expr <= lim.budget_vnd_per_year)
 
 
+def waiting_masks(problem: Problem) -> dict[int, np.ndarray]:
+    """Planned firms whose own dates allow a move in each year t (``E_t``), by year.
+
+    A firm is in ``E_t`` when it is ready (``earliest_year ≤ t``) and not past its deadline
+    (mandatory firms) or its park's clearance year. Empty without ``min_moves_per_year``.
+    """
+    if not problem.scenario.limits.min_moves_per_year:
+        return {}
+    f = problem.firms
+    last = np.where(f["mandatory"].to_numpy(bool), f["deadline_year"].to_numpy(), 10**6)
+    if "clear_by" in f:
+        cb = f["clear_by"].to_numpy()
+        last = np.where(cb > 0, np.minimum(last, cb), last)
+    early = f["earliest_year"].to_numpy()
+    return {int(y): problem.planned & (early <= y) & (last >= y) for y in problem.years}
+
+
+def add_min_moves_per_year(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None:
+    """Least moves a year while firms wait: ``M_t ≥ min(m, W_t)`` for every year t.
+
+    ``M_t = Σ_{f,s} x[f,s,t]``; ``W_t = Σ_{f ∈ E_t} (1 − Σ_{s, t' < t} x[f,s,t'])`` counts
+    the firms of :func:`waiting_masks` not moved before t; ``m`` is
+    ``limits.min_moves_per_year``. Stated as ``b_t ⇒ M_t ≥ m``, ``¬b_t ⇒ M_t ≥ W_t``.
+    """
+    m = problem.scenario.limits.min_moves_per_year
+    opt = bm.options
+    year = opt["year"].to_numpy()
+    firm = opt["firm"].to_numpy()
+    for y, mask in waiting_masks(problem).items():
+        if not mask.any():
+            continue
+        now = bm.x.iloc[np.flatnonzero(year == y)].tolist()
+        moves = cp_model.LinearExpr.sum(now) if now else 0
+        before = bm.x.iloc[np.flatnonzero((year < y) & mask[firm])].tolist()
+        waiting = int(mask.sum()) - (cp_model.LinearExpr.sum(before) if before else 0)
+        b = bm.model.new_bool_var(f"min_moves_{y}")
+        lits = bm.guard(f"min_moves:{y}", spec)
+        bm.model.add(moves >= int(m)).only_enforce_if([b, *lits])
+        bm.model.add(moves >= waiting).only_enforce_if([~b, *lits])
+
+
+def min_moves_need(problem: Problem, firm: np.ndarray, year: np.ndarray) -> dict[int, int]:
+    """Least moves each year for a plan of planned moves (firm positions, years)."""
+    m = problem.scenario.limits.min_moves_per_year
+    out: dict[int, int] = {}
+    for y, mask in waiting_masks(problem).items():
+        moved_before = np.zeros(len(mask), dtype=bool)
+        moved_before[firm[year < y]] = True
+        out[y] = min(int(m), int((mask & ~moved_before).sum()))
+    return out
+
+
+def add_move_groups(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None:
+    """Move-together groups: one year (and with ``move_group_same_site`` one site) per group.
+
+    ``Σ_s x[f,s,t] = y[g,t]`` for every member f and year t, ``Σ_t y[g,t] ≤ 1``; with the
+    switch also ``Σ_t x[f,s,t] = z[g,s]`` for every member f and site s.
+    """
+    opt = bm.options
+    same_site = problem.scenario.rules.move_group_same_site
+    for g, members in problem.move_groups().items():
+        sub = opt[opt["firm"].isin(members)]
+        by_firm = {int(f): sub.loc[idx] for f, idx in sub.groupby("firm").groups.items()}
+        dims = [("year", "y")] + ([("site", "s")] if same_site else [])
+        for col, tag in dims:
+            values = sorted(set(sub[col].tolist()))
+            ind = {v: bm.model.new_bool_var(f"group_{g}_{tag}{v}") for v in values}
+            bm.model.add(cp_model.LinearExpr.sum(list(ind.values())) <= 1)
+            for f in members.tolist():
+                rows = by_firm.get(int(f))
+                for v, lit in ind.items():
+                    idx = [] if rows is None else rows.index[rows[col] == v].tolist()
+                    expr = cp_model.LinearExpr.sum(bm.x[idx].tolist()) if idx else 0
+                    _add(bm, spec, f"move_group:{g}", expr == lit)
+
+
+def add_park_clearance(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None:
+    """Park clearance: every planned firm of park P moves by Y: ``Σ_{s, t ≤ Y} x[f,s,t] = 1``.
+
+    Options after Y do not exist (admissibility, ``clear_by``), so the rule is
+    ``Σ x[f,·,·] ≥ 1`` for each firm of the park (a firm with no option makes it infeasible).
+    """
+    groups = bm.options.groupby("firm").groups
+    for (park, by_year), members in problem.clearance_firms().items():
+        for f in members.tolist():
+            idx = groups.get(f)
+            expr = cp_model.LinearExpr.sum(bm.x[idx].tolist()) if idx is not None else 0
+            _add(bm, spec, f"clearance:{park}:{by_year}", expr >= 1)
+
+
 def add_supply_groups(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None:
     """Supply groups split: ``supply_split_vnd · (Σ_s u[g,s] − m[g])`` for each group g.
 
@@ -274,6 +372,9 @@ FAMILIES: tuple[Callable[[Problem, BuiltModel, ModelSpec], None], ...] = (
     add_quota_windows,
     add_site_capacity,
     add_yearly_limits,
+    add_min_moves_per_year,
+    add_move_groups,
+    add_park_clearance,
     add_supply_groups,
     add_fixed_moves,
     add_extra_bounds,

@@ -2,8 +2,9 @@
 
 One place states, for a set of chosen option rows, what the CP-SAT model of
 :mod:`models.build` would say about it: whether it keeps every rule of the model (one
-move per firm, mandatory moves, quota windows, site land by year, yearly moves and
-budget, the caller's fixed moves and extra rows) and its objective
+move per firm, mandatory moves, quota windows, site land by year, yearly moves (least
+and most) and budget, move-together groups, park clearance, the caller's fixed moves and
+extra rows) and its objective
 
     ``Σ coef·x + split_weight · supply_split_vnd · split + penalty · Σ_windows shortfall``
 
@@ -20,7 +21,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from models.build import ModelSpec
+from models.build import ModelSpec, min_moves_need
 from relocation.domain.problem import Problem
 
 
@@ -133,6 +134,22 @@ def evaluate_rows(problem: Problem, rows: np.ndarray, spec: ModelSpec | None = N
             broken.append(f"moves:{y}")
         if lim.budget_vnd_per_year is not None and support[now].sum() > lim.budget_vnd_per_year:
             broken.append(f"budget:{y}")
+    for y, rhs in min_moves_need(problem, firm, year).items():
+        if int((year == y).sum()) < rhs:
+            broken.append(f"min_moves:{y}")
+    where = dict(zip(firm.tolist(), zip(site.tolist(), year.tolist(), strict=True), strict=True))
+    for g, members in problem.move_groups().items():
+        got = [where.get(int(f)) for f in members.tolist()]
+        moved_any = [m for m in got if m is not None]
+        if not moved_any:
+            continue
+        if len(moved_any) < len(got) or len({m[1] for m in moved_any}) > 1 or (
+            sc.rules.move_group_same_site and len({m[0] for m in moved_any}) > 1
+        ):
+            broken.append(f"move_group:{g}")
+    for (park, by_year), members in problem.clearance_firms().items():
+        if any(where.get(int(f), (0, 10**6))[1] > by_year for f in members.tolist()):
+            broken.append(f"clearance:{park}:{by_year}")
     chosen = set(zip(firm.tolist(), site.tolist(), year.tolist(), strict=True))
     moved = set(firm.tolist())
     for f, target in spec.fix.items():

@@ -6,13 +6,15 @@ relaxation is given), and as many more as the quota windows and the yearly limit
 need, most constrained first (fewest options, earliest deadline). Each firm takes its
 best option of the year (highest LP value, then least cost) among those whose site still
 has land, within the yearly support budget. Moving later is cheaper (discounting), so no
-firm moves earlier than something requires.
+firm moves earlier than something requires. Each year moves at least the yearly minimum
+(``min_moves_rhs``), and a move-together group is placed whole, in one year.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from models.build import waiting_masks
 from relocation.domain.problem import Problem
 
 
@@ -95,12 +97,40 @@ def greedy_plan(problem: Problem, lp_value: np.ndarray | None = None) -> np.ndar
     remaining = set(by_firm)
     chosen: list[int] = []
     count = 0
+    waiting = waiting_masks(problem)
+    least = problem.scenario.limits.min_moves_per_year or 0
+    group_of: dict[int, np.ndarray] = {}
+    for members in problem.move_groups().values():
+        for f in members.tolist():
+            group_of[int(f)] = members
 
     for k, y in enumerate(years):
         spent = 0.0
         moved_now = 0
 
         def place(f: int, y: int = y, k: int = k) -> bool:
+            if f not in remaining:
+                return True
+            members = group_of.get(f)
+            if members is None:
+                return place_one(f)
+            mark = len(chosen)
+            for g in members.tolist():
+                if g in by_firm and not place_one(int(g)):
+                    undo(mark)
+                    return False
+            return True
+
+        def undo(mark: int, k: int = k) -> None:
+            nonlocal spent, moved_now
+            while len(chosen) > mark:
+                r = chosen.pop()
+                used[site[r]] -= area[r]
+                spent -= support[r]
+                moved_now -= 1
+                remaining.add(int(firm[r]))
+
+        def place_one(f: int, y: int = y, k: int = k) -> bool:
             nonlocal spent, moved_now
             rows = by_firm[f]
             rows = rows[year[rows] == y]
@@ -115,7 +145,9 @@ def greedy_plan(problem: Problem, lp_value: np.ndarray | None = None) -> np.ndar
                     return True
             return False
 
-        avail = [f for f in remaining if (year[by_firm[f]] == y).any()]
+        avail = sorted(f for f in remaining if (year[by_firm[f]] == y).any())
+        mask = waiting.get(int(y))
+        min_now = 0 if mask is None else min(least, sum(1 for f in remaining if mask[f]))
         forced = sorted(
             (f for f in avail if mand[f] and firm_last[f] == y), key=lambda f: n_opts[f]
         )
@@ -140,7 +172,8 @@ def greedy_plan(problem: Problem, lp_value: np.ndarray | None = None) -> np.ndar
                 break
             place(f)
         for f in rest:
-            if count + moved_now >= need[k] or moved_now >= limit:
+            enough = count + moved_now >= need[k] and moved_now >= min_now
+            if enough or moved_now >= limit:
                 break
             place(f)
         count += moved_now

@@ -106,6 +106,14 @@ def describe_rule(problem: Problem, key: str) -> str:
         return (
             f"the yearly processing capacity in {rest[0]}: {sc.limits.max_moves_per_year:,} moves"
         )
+    if kind == "min_moves":
+        return (
+            f"at least {sc.limits.min_moves_per_year:,} moves in {rest[0]} while firms wait"
+        )
+    if kind == "move_group":
+        return f"the firms of move group {rest[0]} move together"
+    if kind == "clearance":
+        return f"park {rest[0]} is empty by {rest[1]}"
     if kind == "budget":
         return f"the support budget in {rest[0]}: {_fmt(sc.limits.budget_vnd_per_year or 0)} VND"
     if kind == "deadline":
@@ -124,7 +132,8 @@ def summarise_core(problem: Problem, keys: list[str]) -> list[str]:
     for k in keys:
         by_kind.setdefault(k.split(":")[0], []).append(k)
     lines = []
-    for kind in ("quota", "moves", "budget", "capacity", "deadline"):
+    for kind in ("quota", "moves", "min_moves", "budget", "capacity", "deadline",
+                 "move_group", "clearance"):
         ks = sorted(by_kind.get(kind, []))
         if not ks:
             continue

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from relocation.domain.assemble import exempt_in_park
 from relocation.domain.costs import move_terms, weighted_total, why_inadmissible
 from relocation.domain.errors import InputError, InputIssue
 from relocation.domain.problem import MOVE_TERMS, Plan, Problem
@@ -381,7 +382,10 @@ def prepare_replan(
     actuals = ws.actuals
     check_actuals_as_of(actuals, as_of, ws.actuals_label)
     planned_sc, windows = replan_scenario(sc, as_of)
-    history = history_windows(ws.firms, actuals, windows, sc.rules.closed_counts_in_quota)
+    # Tenants of parks outside the scheme are exempt (issue 10): out of every window's base.
+    park = ws.firms["origin_park"] if "origin_park" in ws.firms else pd.Series("", ws.firms.index)
+    in_scheme = ws.firms[~exempt_in_park(park.fillna("").astype(str).to_numpy(), sc)]
+    history = history_windows(in_scheme, actuals, windows, sc.rules.closed_counts_in_quota)
     base = baseline[["firm_id", "site_id", "year"]].astype({"year": "int64"})
     stab, unrecorded = stability_baseline(base, actuals, as_of)
     problem = to_problem(ws, planned_sc, actuals=actuals, baseline=stab)

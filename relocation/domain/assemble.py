@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relocation.domain.costs import build_options
+from relocation.domain.costs import build_options, likely_land_class
 from relocation.domain.problem import Problem
 from relocation.domain.scenario import Scenario
 from relocation.domain.status import FirmStatus, counts_as_history, in_quota_base
@@ -24,6 +24,22 @@ def _split_ids(value: object) -> tuple[str, ...]:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ()
     return tuple(p.strip() for p in str(value).split(";") if p.strip())
+
+
+def _text_col(firms: pd.DataFrame, name: str) -> np.ndarray:
+    """An optional text column of the firms table (``""`` where absent or blank)."""
+    if name not in firms:
+        return np.full(len(firms), "", dtype=object)
+    return firms[name].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def exempt_in_park(origin_park: np.ndarray, scenario: Scenario) -> np.ndarray:
+    """Firms exempt as tenants of an industrial park outside the scheme (``rules``)."""
+    r = scenario.rules
+    park = np.asarray(origin_park, dtype=object).astype(str)
+    if not r.exempt_park_tenants:
+        return np.zeros(len(park), dtype=bool)
+    return (park != "") & ~np.isin(park, list(r.programme_parks))
 
 
 def released_by_year(
@@ -68,6 +84,7 @@ def assemble_problem(
     decisions: pd.DataFrame | None = None,
     actuals: pd.DataFrame | None = None,
     baseline: pd.DataFrame | None = None,
+    stations: pd.DataFrame | None = None,
 ) -> Problem:
     """Build the frozen planning problem.
 
@@ -92,6 +109,14 @@ def assemble_problem(
     baseline : pandas.DataFrame, optional
         The baseline moves a replan keeps close to (firm_id, site_id, year): they set
         ``baseline_site_id``/``baseline_year`` and so the stability term.
+    stations : pandas.DataFrame, optional
+        Stations (``lon``, ``lat``, ``line``, ``line_kind``) for each parcel's likely
+        freed-land class (the ``land_delay`` term).
+
+    The programme's rules applied here: with ``rules.exempt_park_tenants`` a firm whose
+    ``origin_park`` is not one of ``rules.programme_parks`` is ``exempt`` (out of the
+    programme); a ``[[clearance]]`` target sets ``clear_by`` on its park's firms (they
+    must move by that year).
 
     Returns
     -------
@@ -123,7 +148,20 @@ def assemble_problem(
         }
     )
     f["preferred_site_ids"] = [_split_ids(v) for v in firms["preferred_site_ids"]]
+    f["origin_park"] = _text_col(firms, "origin_park")
+    f["move_group"] = _text_col(firms, "move_group")
+    f["land_class"] = likely_land_class(f, stations, scenario).astype(str)
     f, keep = _apply_review(f, decisions, actuals, baseline, scenario)
+    clear_by = np.zeros(len(f), dtype=np.int64)
+    for c in scenario.clearance:
+        if c.by_year < h.start:
+            continue  # a target before the horizon (a replan's past) is not planned
+        hit = (f["origin_park"] == c.park).to_numpy()
+        clear_by[hit] = np.where(clear_by[hit] > 0, np.minimum(clear_by[hit], c.by_year),
+                                 c.by_year)
+    planned_now = f["moved_year"].isna().to_numpy()
+    f["clear_by"] = np.where(planned_now, clear_by, 0).astype(np.int64)
+    f["must_move"] = f["must_move"].to_numpy(dtype=bool) | (f["clear_by"] > 0).to_numpy()
     distance_km = np.asarray(distance_km, dtype=float)[keep]
     dl = [deadlines.get(z) for z in f["zone_id"]]
     f["deadline_year"] = np.array(
@@ -218,6 +256,7 @@ def _apply_review(
     moved_site = f["moved_site_id"].to_numpy(dtype=object).copy()
     pos = {fid: i for i, fid in enumerate(f["firm_id"])}
     closed_counts = scenario.rules.closed_counts_in_quota
+    status[exempt_in_park(f["origin_park"].to_numpy(), scenario)] = FirmStatus.EXEMPT.value
     if actuals is not None and len(actuals):
         for row in actuals.itertuples(index=False):
             i = pos[row.firm_id]

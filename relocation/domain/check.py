@@ -65,8 +65,9 @@ from relocation.domain.scenario import Scenario
 # The checker's own statement of the terms and of the weight each takes (restated, not
 # imported from the cost code: a test compares the names with relocation.domain.problem).
 _FIVE = ("permit", "dismantle_transport", "fitout", "rent", "downtime")
-_MOVE_TERMS = (*_FIVE, "surveyed", "support", "commute", "attrition", "preference")
+_MOVE_TERMS = (*_FIVE, "surveyed", "support", "commute", "attrition", "preference", "land_delay")
 _WEIGHT_OF = {
+    "land_delay": "land_value",
     **{t: "relocation" for t in (*_FIVE, "surveyed")},
     "support": "support",
     "commute": "commute",
@@ -74,7 +75,7 @@ _WEIGHT_OF = {
     "preference": "preference",
 }
 #: The lexicographic mode's first objective (cost); the rest is disruption.
-COST_GROUP = (*_FIVE, "surveyed", "support")
+COST_GROUP = (*_FIVE, "surveyed", "support", "land_delay")
 #: Statuses of an ``actuals`` row; the first two must hold in the plan, the rest keep the
 #: firm out of it.
 PLACED_STATUSES = ("moved", "committed")
@@ -97,6 +98,10 @@ RULES = MappingProxyType(
         "quota_min": "quota windows: least share moved",
         "quota_max": "quota windows: largest share moved",
         "moves_per_year": "moves per year",
+        "min_moves_per_year": "least moves per year while firms wait",
+        "exempt": "tenants of parks outside the scheme are exempt (not planned)",
+        "move_group": "a move-together group moves in one year (and to one site if set)",
+        "clearance": "park clearance targets (park empty by a year)",
         "budget": "yearly support budget",
         "actual": "what actually happened (actuals)",
         "decision": "planners' decisions (locks and forbids)",
@@ -149,6 +154,9 @@ class CheckInput:
         ``actuals`` (``firm_id``, ``status``, ``site_id``, ``year``, ``note``);
         ``decisions`` (``firm_id``, ``site_id`` or ``*``, ``year`` or ``*``, ``rule``
         ``lock``/``forbid``, ``note``).
+    stations : pandas.DataFrame or None
+        ``lon``, ``lat``, ``line``, ``line_kind``: the checker's own estimate of each parcel's
+        likely class (the ``land_delay`` term) where the firms carry no ``land_class``.
     """
 
     scenario: Scenario
@@ -160,6 +168,7 @@ class CheckInput:
     pairs: pd.DataFrame | None = None
     actuals: pd.DataFrame | None = None
     decisions: pd.DataFrame | None = None
+    stations: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -280,6 +289,7 @@ def check_input_from_workspace(
         pairs=_frame(ws.pairs),
         actuals=_frame(actuals if actuals is not None else getattr(ws, "actuals", None)),
         decisions=_frame(decisions if decisions is not None else getattr(ws, "decisions", None)),
+        stations=_frame(getattr(ws, "stations", None)),
     )
 
 
@@ -426,6 +436,34 @@ class RuleChecker:
             )
         self.actuals = self._read_actuals(inp.actuals)
         self.decisions = self._read_decisions(inp.decisions)
+        self._programme(firms, inp.stations)
+
+    def _programme(self, firms: pd.DataFrame, stations: pd.DataFrame | None) -> None:
+        """The programme's rules of issue 10, restated from the scenario and firm columns."""
+        n_f = len(self.fid)
+
+        def text(name: str) -> np.ndarray:
+            if name not in firms:
+                return np.full(n_f, "", dtype=object)
+            return firms[name].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+        r = self.scenario.rules
+        self.park = text("origin_park")
+        self.move_group = text("move_group")
+        self.exempt = (
+            (self.park != "") & ~np.isin(self.park.astype(str), list(r.programme_parks))
+            if r.exempt_park_tenants else np.zeros(n_f, dtype=bool)
+        )
+        self.n_base = n_f - int(self.exempt.sum())
+        # The parcel's likely class as the problem states it; tables as given (no
+        # ``land_class``) get the checker's own estimate from the stations.
+        cls = text("land_class")
+        if (cls == "").any():
+            own = self._land_class(firms, stations)
+            cls = np.where(cls == "", own, cls)
+        values = self.scenario.costs.land_value_vnd_per_ha_year
+        self.land_value = self.land / 10_000.0 * np.array(
+            [float(values.get(str(c), 0)) for c in cls], dtype=float)
 
     def _land(self, sites: pd.DataFrame, phases: pd.DataFrame | None) -> None:
         """Released land by year and the land of firms moved before (m², cumulative)."""
@@ -621,7 +659,7 @@ class RuleChecker:
         first = {}
         for f, y in zip(firm.tolist(), year.tolist(), strict=True):
             first[f] = min(y, first.get(f, y))
-        for f in np.flatnonzero(self.mandatory & ~self.history):
+        for f in np.flatnonzero(self.mandatory & ~self.history & ~self.exempt):
             if fid[f] in absent:
                 continue
             dl = int(self.deadline[f])
@@ -691,7 +729,7 @@ class RuleChecker:
                 site_id=self.sid[j], year=y))
 
         sc = self.scenario
-        n = len(self.fid)
+        n = self.n_base
         for q in sc.quota:
             moved = int((year <= q.by_year).sum())
             before = int((self.history & (self.moved_year <= q.by_year)).sum())
@@ -712,6 +750,101 @@ class RuleChecker:
                 if m > cap:
                     v.append(Violation("moves_per_year", f"{m} moves in {y}, the limit is {cap} "
                                        "a year", year=int(y)))
+        self._issue10_rules(firm, site, year, v)
+
+    def _issue10_rules(self, firm: np.ndarray, site: np.ndarray, year: np.ndarray,
+                       v: list[Violation]) -> None:
+        """Exempt tenants, least moves per year, move-together groups, park clearance."""
+        sc = self.scenario
+        fid, sid = self.fid, self.sid
+        for k in np.flatnonzero(self.exempt[firm]):
+            f = firm[k]
+            v.append(Violation("exempt", f"firm {fid[f]} is a tenant of {self.park[f]}, a park "
+                               f"outside the scheme (exempt), and is scheduled to "
+                               f"{sid[site[k]]} in {year[k]}", fid[f], sid[site[k]],
+                               int(year[k])))
+        waiting = ~self.history & ~self.exempt
+        lo = sc.limits.min_moves_per_year
+        if lo:
+            last = np.where(self.mandatory & self.has_deadline, self.deadline, 10**6)
+            clear = self._clear_by()
+            last = np.where(clear > 0, np.minimum(last, clear), last)
+            for y in self.years:
+                before = np.zeros(len(self.fid), dtype=bool)
+                before[firm[year < y]] = True
+                able = int((waiting & ~before & (self.earliest <= y) & (last >= y)).sum())
+                need, m = min(int(lo), able), int((year == y).sum())
+                if m < need:
+                    v.append(Violation("min_moves_per_year", f"{m} moves in {y}, at least "
+                                       f"{need} needed ({lo} a year; {able} ready firms were "
+                                       "still waiting)", year=int(y)))
+        when: dict[int, tuple[int, int]] = {}
+        for f, s_, y in zip(firm.tolist(), site.tolist(), year.tolist(), strict=True):
+            when.setdefault(f, (s_, y))
+        groups: dict[str, list[int]] = {}
+        for i in np.flatnonzero(waiting & (self.move_group != "")):
+            groups.setdefault(str(self.move_group[i]), []).append(int(i))
+        for g, members in sorted(groups.items()):
+            got = [when.get(i) for i in members]
+            placed = [m for m in got if m is not None]
+            if len(members) < 2 or not placed:
+                continue
+            years = sorted({m[1] for m in placed})
+            sites = sorted({sid[m[0]] for m in placed})
+            if len(placed) < len(members):
+                v.append(Violation("move_group", f"move group {g}: {len(placed)} of "
+                                   f"{len(members)} firms scheduled; the group moves together"))
+            if len(years) > 1:
+                v.append(Violation("move_group", f"move group {g} moves in "
+                                   f"{', '.join(map(str, years))}; it moves in one year"))
+            if sc.rules.move_group_same_site and len(sites) > 1:
+                v.append(Violation("move_group", f"move group {g} goes to {', '.join(sites)}; "
+                                   "it goes to one site"))
+        for c in sc.clearance:
+            if c.by_year < self.start:
+                continue  # a target before the horizon (a replan's past) is not planned
+            for i in np.flatnonzero(waiting & (self.park == c.park)):
+                got = when.get(int(i))
+                if got is None or got[1] > c.by_year:
+                    what = "is not scheduled" if got is None else f"moves in {got[1]}"
+                    v.append(Violation("clearance", f"{c.park} must be empty by {c.by_year}; "
+                                       f"its firm {fid[i]} {what}", fid[i], year=c.by_year))
+
+    def _land_class(self, firms: pd.DataFrame, stations: pd.DataFrame | None) -> np.ndarray:
+        """Each parcel's likely class: TOD rings around ringed stations, else by size."""
+        fl = self.scenario.freed_land
+        land = self.land
+        out = np.where(land >= fl.social_housing_min_m2, "social_housing",
+                       np.where(land <= fl.green_max_m2, "green_public", "commerce_services"))
+        if stations is None or not len(stations) or not len(land):
+            return out.astype(object)
+        kind = (stations["line_kind"].fillna("").astype(str).str.strip()
+                if "line_kind" in stations else pd.Series("", index=stations.index))
+        kind = kind.where(kind != "", "metro")
+        line = stations["line"].astype(str) if "line" in stations else kind
+        ringed = kind.isin(list(fl.tod_line_kinds)) | line.isin(list(fl.tod_lines))
+        st = stations[ringed.to_numpy()]
+        if not len(st):
+            return out.astype(object)
+        r = 6_371_008.8  # metres, the mean Earth radius
+        p1 = np.radians(firms["lat"].to_numpy(dtype=float))[:, None]
+        p2 = np.radians(st["lat"].to_numpy(dtype=float))[None, :]
+        dl = np.radians(st["lon"].to_numpy(dtype=float))[None, :] - np.radians(
+            firms["lon"].to_numpy(dtype=float))[:, None]
+        h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+        d = (2 * r * np.arcsin(np.sqrt(np.clip(h, 0, 1)))).min(axis=1)
+        out = np.where(d <= fl.tod_transition_m, "tod_transition", out)
+        return np.where(d <= fl.tod_core_m, "tod_core", out).astype(object)
+
+    def _clear_by(self) -> np.ndarray:
+        """Each firm's clearance year (0: none), the earliest target of its park."""
+        out = np.zeros(len(self.fid), dtype=np.int64)
+        for c in self.scenario.clearance:
+            if c.by_year < self.start:
+                continue
+            hit = self.park == c.park
+            out[hit] = np.where(out[hit] > 0, np.minimum(out[hit], c.by_year), c.by_year)
+        return out
 
     def _facts(self, firm: np.ndarray, site: np.ndarray, year: np.ndarray,
                v: list[Violation]) -> None:
@@ -800,8 +933,11 @@ class RuleChecker:
         disc = (1.0 + c.discount_rate) ** (-(year - self.start).astype(float))
         per_move: dict[str, np.ndarray] = {}
         weighted = np.zeros(len(firm), dtype=np.float64)
+        # Land value lost by waiting: value a year × years after the start, not discounted.
+        raw["land_delay"] = self.land_value[firm] * (year - self.start).astype(float)
         for name in _MOVE_TERMS:
-            per_move[name] = np.rint(raw[name] * disc).astype(np.int64)
+            factor = 1.0 if name == "land_delay" else disc
+            per_move[name] = np.rint(raw[name] * factor).astype(np.int64)
             weighted += getattr(w, _WEIGHT_OF[name]) * per_move[name].astype(np.float64)
         stability = self._stability(firm, site, year)
         if stability is not None:
@@ -844,7 +980,7 @@ class RuleChecker:
         sc = self.scenario
         if not sc.rules.soft_quota:
             return 0
-        n = len(self.fid)
+        n = self.n_base
         total = 0
         for q in sc.quota:
             before = int((self.history & (self.moved_year <= q.by_year)).sum())

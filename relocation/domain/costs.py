@@ -21,11 +21,15 @@ land *L* m² now, area *A* m² needed at the site:
   ``a(d) = base + span / (1 + exp(-(d - mid)/scale))``
 - ``preference``: ``preference_penalty_vnd`` when the firm lists preferred sites and *s* is
   not one of them (``rules.preferred_sites = "penalty"``)
+- ``land_delay`` (not discounted): ``L/10⁴ · land_value_vnd_per_ha_year[class] · (t − start)``,
+  the value of the freed parcel lost by moving in year *t* rather than at the horizon's
+  start, by the parcel's likely class (:func:`likely_land_class`)
 - ``stability`` (replan only, not discounted): for a firm with a baseline move (*s₀*, *t₀*),
   ``site_change_vnd·[s ≠ s₀] + year_shift_vnd_per_year·|t − t₀|``
 
 Decisions and committed actuals (firm columns ``lock_site_id``, ``lock_year``,
-``forbidden``) restrict admissibility too: a locked firm has options only at its site and/or
+``forbidden``) restrict admissibility too, and so does a park clearance target (firm column
+``clear_by``: no move after that year): a locked firm has options only at its site and/or
 year, a forbidden site or year has none. A move in year *t* uses its land in every year from
 *t* on, so it is admissible only when the site's land for planned moves holds it in every
 year from *t* on (land taken by actual moves from their year on can make that land dip).
@@ -42,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from relocation.domain.land_use import tod_station_mask
 from relocation.domain.problem import MOVE_TERMS, RELOCATION_TERMS, TERM_WEIGHT, Problem
 from relocation.domain.scenario import Scenario
 
@@ -52,6 +57,52 @@ def attrition_share(distance_km: np.ndarray, scenario: Scenario) -> np.ndarray:
     return c.attrition_base + c.attrition_span / (
         1.0 + np.exp(-(distance_km - c.attrition_mid_km) / c.attrition_scale_km)
     )
+
+
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+
+
+def likely_land_class(
+    firms: pd.DataFrame, stations: pd.DataFrame | None, scenario: Scenario
+) -> np.ndarray:
+    """Estimate each firm's freed-parcel class before any plan exists.
+
+    The rules of :mod:`relocation.domain.land_use` without the plan-dependent ones: the
+    parcel's point within ``tod_core_m`` / ``tod_transition_m`` of a station of a line
+    that gets TOD rings is ``tod_core`` / ``tod_transition``; else a parcel of at least
+    ``social_housing_min_m2`` is ``social_housing`` (the near-jobs test and the zone
+    targets are not applied: an estimate); one of at most ``green_max_m2`` is
+    ``green_public``; otherwise ``commerce_services``. Distances are great-circle.
+    """
+    cfg = scenario.freed_land
+    land = firms["land_area_m2"].to_numpy(dtype=float)
+    out = np.where(
+        land >= cfg.social_housing_min_m2,
+        "social_housing",
+        np.where(land <= cfg.green_max_m2, "green_public", "commerce_services"),
+    ).astype(object)
+    if stations is None or not len(stations) or not len(firms):
+        return out
+    st = stations[tod_station_mask(stations, cfg)]
+    if not len(st):
+        return out
+    lat1 = np.radians(firms["lat"].to_numpy(dtype=float))[:, None]
+    lat2 = np.radians(st["lat"].to_numpy(dtype=float))[None, :]
+    dlon = np.radians(st["lon"].to_numpy(dtype=float))[None, :] - np.radians(
+        firms["lon"].to_numpy(dtype=float)
+    )[:, None]
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    d_m = (2 * EARTH_RADIUS_KM * 1000 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))).min(axis=1)
+    out = np.where(d_m <= cfg.tod_transition_m, "tod_transition", out)
+    return np.where(d_m <= cfg.tod_core_m, "tod_core", out).astype(object)
+
+
+def land_value_per_year(firms: pd.DataFrame, scenario: Scenario) -> np.ndarray:
+    """VND per year of each firm's freed parcel (``land_class`` column, ``Costs`` values)."""
+    values = scenario.costs.land_value_vnd_per_ha_year
+    cls = _col(firms, "land_class", "commerce_services")
+    per_ha = np.array([float(values.get(str(c), 0)) for c in cls], dtype=float)
+    return firms["land_area_m2"].to_numpy(dtype=float) / 1e4 * per_ha
 
 
 def discount_factors(scenario: Scenario) -> np.ndarray:
@@ -223,6 +274,7 @@ def build_options(
             if prefs[fi] and site_ids[si] not in prefs[fi]:
                 pref[k] = c.preference_penalty_vnd
     terms["preference"] = pref
+    terms["land_delay"] = land_value_per_year(firms, scenario)[f_idx]
     base_site = _col(firms, "baseline_site_id", "")[f_idx]
     site_ids = sites["site_id"].to_numpy()[s_idx]
     has_base = base_site != ""
@@ -246,15 +298,22 @@ def _int_terms(
 ) -> dict[str, np.ndarray]:
     """Whole-VND terms of moves (pair row, year offset): the one rule every caller uses.
 
-    Every term but ``stability`` is discounted to the horizon's start and rounded; the
-    stability term is the site-change part plus the year-shift part, undiscounted.
+    Every term but ``stability`` and ``land_delay`` is discounted to the horizon's start and
+    rounded; the stability term is the site-change part plus the year-shift part, and the
+    land-delay term the parcel's value per year times the years waited, both undiscounted.
     """
     disc = discount_factors(scenario)[year_offset]
     out: dict[str, np.ndarray] = {}
     for name in MOVE_TERMS:
-        if name == "stability":
+        if name in ("stability", "land_delay"):
             continue
         out[name] = np.rint(pair_terms[name].to_numpy()[pair] * disc)
+    if "land_delay" in pair_terms:
+        out["land_delay"] = np.rint(
+            pair_terms["land_delay"].to_numpy()[pair] * np.asarray(year_offset, dtype=float)
+        )
+    else:
+        out["land_delay"] = np.zeros(len(pair), dtype=float)
     if "baseline_year" in pair_terms:
         base_year = pair_terms["baseline_year"].to_numpy()[pair]
         year = np.asarray(year_offset) + scenario.horizon.start
@@ -285,6 +344,8 @@ def _expand_years(
     mandatory = firms["mandatory"].to_numpy(dtype=bool)[f]
     deadline = firms["deadline_year"].to_numpy(dtype=np.int64)[f]
     last = np.where(mandatory, deadline, years[-1])
+    clear_by = np.asarray(_col(firms, "clear_by", 0), dtype=np.int64)[f]
+    last = np.where(clear_by > 0, np.minimum(last, clear_by), last)
     # First year from which the site holds the firm in every later year.
     fits = suffix_min(capacity_m2)[s] >= area[:, None]
     first_fit = np.where(fits.any(axis=1), fits.argmax(axis=1) + start, years[-1] + 1)
@@ -360,8 +421,8 @@ class Reason:
 
     ``code`` is one of ``planned`` (the firm is not planned: history or left the
     programme), ``pairs``, ``sector``, ``polluting``, ``size``, ``preference``, ``lock``,
-    ``forbid``, ``horizon``, ``ready``, ``deadline``, ``opens`` (the site's land is not
-    released yet), ``land`` (never enough land), ``full`` (land taken by then).
+    ``forbid``, ``horizon``, ``ready``, ``deadline``, ``clearance``, ``opens`` (the site's land
+    is not released yet), ``land`` (never enough land), ``full`` (land taken by then).
     """
 
     code: str
@@ -424,6 +485,11 @@ def why_inadmissible(problem: Problem, f: int, s: int, year: int) -> Reason | No
     if bool(firm["mandatory"]) and year > int(firm["deadline_year"]):
         return Reason("deadline", f"after the zone's deadline {firm['deadline_year']}",
                       f"sau hạn chót của vùng ({firm['deadline_year']})")
+    clear_by = int(firm.get("clear_by", 0) or 0)
+    if clear_by and year > clear_by:
+        park = firm.get("origin_park", "")
+        return Reason("clearance", f"after the clearance of {park} by {clear_by}",
+                      f"sau hạn giải tỏa {park} ({clear_by})")
     k = year - years[0]
     released = problem.released_m2[s]
     if released[-1] < area:

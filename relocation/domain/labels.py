@@ -26,6 +26,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "attrition_vnd": ("Mất lao động (VND)", "Worker attrition (VND)"),
     "preference_vnd": ("Không theo nguyện vọng (VND)", "Preference not met (VND)"),
     "stability_vnd": ("Thay đổi so với kế hoạch gốc (VND)", "Change from the baseline (VND)"),
+    "land_delay_vnd": (
+        "Giá trị đất chậm giải phóng (VND)", "Value of freed land lost by waiting (VND)"
+    ),
     "supply_split_vnd": ("Chia tách chuỗi cung ứng (VND)", "Supply groups split (VND)"),
     "total_vnd": ("Tổng có trọng số (VND)", "Weighted total (VND)"),
     "distance_km": ("Khoảng cách (km)", "Distance (km)"),

@@ -22,7 +22,11 @@ from relocation.domain.scenario import Scenario
 RELOCATION_TERMS = ("permit", "dismantle_transport", "fitout", "rent", "downtime", "surveyed")
 #: ``stability`` is the replan's penalty for changing a baseline move (zero without a
 #: baseline; not discounted): see :class:`relocation.domain.scenario.Stability`.
-MOVE_TERMS = (*RELOCATION_TERMS, "support", "commute", "attrition", "preference", "stability")
+#: ``land_delay`` is the value of the freed land lost by moving later (issue 10):
+#: ``ha × land_value_vnd_per_ha_year[likely class] × (t − start)``, not discounted.
+MOVE_TERMS = (
+    *RELOCATION_TERMS, "support", "commute", "attrition", "preference", "stability", "land_delay"
+)
 #: Plan-level terms: the move terms and the supply-group split (not discounted).
 ALL_TERMS = (*MOVE_TERMS, "supply_split")
 #: Which weight of ``[weights]`` applies to which term.
@@ -33,10 +37,11 @@ TERM_WEIGHT = {
     "attrition": "attrition",
     "preference": "preference",
     "stability": "stability",
+    "land_delay": "land_value",
     "supply_split": "supply_split",
 }
 #: The lexicographic mode's two groups.
-COST_TERMS = (*RELOCATION_TERMS, "support")
+COST_TERMS = (*RELOCATION_TERMS, "support", "land_delay")
 DISRUPTION_TERMS = ("commute", "attrition", "preference", "stability", "supply_split")
 
 
@@ -64,7 +69,10 @@ class Problem:
         a ``lock`` decision, ``forbidden`` (tuple of ``(site_id or "", year or 0)`` from
         ``forbid`` decisions), ``must_move`` (bool: mandatory or locked),
         ``baseline_site_id`` (str) and ``baseline_year`` (int, 0 for none) of the
-        baseline plan a replan keeps close to. A closed or converted firm has a
+        baseline plan a replan keeps close to; ``origin_park`` (str, ``""`` outside an
+        old industrial park), ``move_group`` (str, ``""`` for none: firms of a group move
+        in the same year) and ``land_class`` (str: the parcel's likely freed-land class,
+        :func:`relocation.domain.costs.likely_land_class`). A closed or converted firm has a
         ``moved_year`` and ``moved_site_id == ""`` (it counts in quotas, takes no land).
     sites : pandas.DataFrame
         One row per destination (RangeIndex = site index). Columns: ``site_id``, ``name``,
@@ -156,6 +164,26 @@ class Problem:
         sel = self.firms[self.planned & (self.firms["supply_group"] != "")]
         groups = {str(g): idx.to_numpy() for g, idx in sel.groupby("supply_group").groups.items()}
         return {g: ix for g, ix in groups.items() if len(ix) >= 2}
+
+    def move_groups(self) -> dict[str, np.ndarray]:
+        """Planned firms by move-together group (groups of two or more planned firms)."""
+        if "move_group" not in self.firms:
+            return {}
+        sel = self.firms[self.planned & (self.firms["move_group"] != "")]
+        groups = {str(g): idx.to_numpy() for g, idx in sel.groupby("move_group").groups.items()}
+        return {g: ix for g, ix in groups.items() if len(ix) >= 2}
+
+    def clearance_firms(self) -> dict[tuple[str, int], np.ndarray]:
+        """Planned firms that a park clearance target ``(park, by_year)`` requires to move."""
+        out: dict[tuple[str, int], np.ndarray] = {}
+        if "origin_park" not in self.firms:
+            return out
+        park = self.firms["origin_park"].to_numpy()
+        for c in self.scenario.clearance:
+            if c.by_year < self.years[0]:
+                continue  # before the horizon: not planned
+            out[(c.park, c.by_year)] = np.flatnonzero(self.planned & (park == c.park))
+        return out
 
     def replace(self, **changes: Any) -> Problem:
         """Return a copy with some fields replaced (the problem itself never changes)."""

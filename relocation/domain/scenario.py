@@ -78,7 +78,18 @@ class Limits(_Section):
     """Yearly limits on the programme. ``None`` means no limit."""
 
     max_moves_per_year: int | None = Field(None, ge=0)
+    #: Least number of planned moves in every year of the horizon (issue 10: a programme
+    #: office runs no empty year while firms wait). A year in which fewer planned firms
+    #: can move (readiness, land) than the minimum needs only those that can.
+    min_moves_per_year: int | None = Field(None, ge=0)
     budget_vnd_per_year: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> Limits:
+        lo, hi = self.min_moves_per_year, self.max_moves_per_year
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"min_moves_per_year {lo} is above max_moves_per_year {hi}")
+        return self
 
 
 class Weights(_Section):
@@ -98,6 +109,7 @@ class Weights(_Section):
     supply_split: float = Field(1.0, ge=0.0)
     preference: float = Field(1.0, ge=0.0)
     stability: float = Field(1.0, ge=0.0)  # weight of the replan's stability term
+    land_value: float = Field(1.0, ge=0.0)  # weight of the freed-land delay term
 
 
 class Costs(_Section):
@@ -132,6 +144,35 @@ class Costs(_Section):
     attrition_scale_km: float = Field(8.0, gt=0.0)
     supply_split_vnd: int = Field(2_000_000_000, ge=0)  # (assumption) per extra site a group uses
     preference_penalty_vnd: int = Field(1_000_000_000, ge=0)  # (assumption) non-preferred site
+    #: Value of a hectare of freed land for one year, by the parcel's likely class
+    #: (:func:`relocation.domain.costs.likely_land_class`): the ``land_delay`` term of a
+    #: move in year t is ``ha × value × (t − start)``, the land value lost by waiting.
+    #: The value a year is the land's price × the discount rate (its yearly opportunity
+    #: value): commerce VND 10 m/m² (assumption: the brief, §9, has no sourced price for
+    #: released land) × 10⁴ × 8 % = VND 8 bn/ha/yr; TOD land × 1.5 (FAR × 1.5 within
+    #: 1,000 m of a station, brief §5.3 rule); social housing as TOD land, green × 0.5
+    #: (assumptions; geodata/demo/README.md).
+    land_value_vnd_per_ha_year: dict[str, int] = Field(
+        default_factory=lambda: {
+            "tod_core": 12_000_000_000,
+            "tod_transition": 12_000_000_000,
+            "social_housing": 12_000_000_000,
+            "commerce_services": 8_000_000_000,
+            "green_public": 4_000_000_000,
+        }
+    )
+
+    @model_validator(mode="after")
+    def _land_classes(self) -> Costs:
+        known = {"tod_core", "tod_transition", "social_housing", "commerce_services",
+                 "green_public"}
+        bad = sorted(set(self.land_value_vnd_per_ha_year) - known)
+        if bad:
+            raise ValueError(f"land_value_vnd_per_ha_year: unknown land class {', '.join(bad)} "
+                             f"(known: {', '.join(sorted(known))})")
+        if any(v < 0 for v in self.land_value_vnd_per_ha_year.values()):
+            raise ValueError("land_value_vnd_per_ha_year: a value is negative")
+        return self
 
 
 class Rules(_Section):
@@ -143,6 +184,26 @@ class Rules(_Section):
     #: A ``closed`` firm (actuals) counts as moved in the quota windows from its closing
     #: year (its residential land is freed the same way); off: it leaves the quota base.
     closed_counts_in_quota: bool = True
+    #: Facilities already inside an industrial park are exempt (status ``exempt``): the
+    #: scheme covers one park, Bình Đường (brief §1.2, ``programme_parks``). The brief's
+    #: source for the exemption is an older, undated text (tagged: undated source).
+    exempt_park_tenants: bool = True
+    #: Old parks (firm column ``origin_park``) whose tenants stay in the programme.
+    programme_parks: tuple[str, ...] = ("KCN_BINHDUONG",)
+    #: Firms sharing a ``move_group`` move in the same year (hard); with this switch
+    #: also to one site (hard; off: the supply-group split cost keeps them together
+    #: where the land allows).
+    move_group_same_site: bool = False
+
+
+class ParkClearance(_Section):
+    """A clearance target: every programme firm of an old park has moved by ``by_year``.
+
+    A target dated before the horizon's start (a replan after its year) is not planned.
+    """
+
+    park: str = Field(min_length=1)
+    by_year: int
 
 
 class SocialHousingTarget(_Section):
@@ -307,6 +368,7 @@ class Scenario(_Section):
     description: str = ""
     horizon: Horizon = Horizon()
     quota: tuple[QuotaWindow, ...] = ()
+    clearance: tuple[ParkClearance, ...] = ()
     limits: Limits = Limits()
     weights: Weights = Weights()
     costs: Costs = Costs()

@@ -202,3 +202,85 @@ def test_objective_modes(mode):
     assert check_plan(p, plan).ok
     if mode == "lexicographic":
         assert "stage1" in res.stats and "stage2" in res.stats
+
+
+def test_least_moves_per_year_while_firms_wait():
+    p = tiny_problem(limits={"min_moves_per_year": 1})
+    assert ok(run(p))
+    # No move in 2024 while three ready firms wait.
+    assert run(p, {0: (0, 2025), 1: None, 2: (1, 2025)}) == Status.INFEASIBLE
+    assert ok(run(p, {1: (0, 2024)}))
+    # A year with fewer firms waiting than the minimum needs only those: one in 2025.
+    done = tiny_problem(limits={"min_moves_per_year": 2})
+    assert ok(run(done, {0: (0, 2024), 1: (0, 2024), 2: (1, 2025)}))
+    assert run(done, {0: (0, 2025), 1: (0, 2024), 2: (1, 2025)}) == Status.INFEASIBLE
+
+
+def test_least_moves_above_most_is_refused():
+    with pytest.raises(ValueError, match="min_moves_per_year 3 is above"):
+        tiny_problem(limits={"min_moves_per_year": 3, "max_moves_per_year": 2})
+
+
+def _grouped(**rules):
+    return make_problem(
+        firms=[
+            {"mandatory": True, "land_area_m2": 8000.0, "employees": 120},
+            {"land_area_m2": 4000.0, "move_group": "G"},
+            {"land_area_m2": 6000.0, "sector": "garment_footwear", "move_group": "G"},
+        ],
+        sites=[
+            {"free_area_m2": 12000.0},
+            {"free_area_m2": 9000.0, "available_from": 2025,
+             "accepts_sectors": "garment_footwear;wood_furniture"},
+        ],
+        scenario={"horizon": {"start": 2024, "end": 2025}, "rules": rules},
+        deadline=2025,
+    )
+
+
+def test_move_group_moves_in_one_year():
+    p = _grouped()
+    assert ok(run(p))
+    assert run(p, {1: (0, 2024), 2: (1, 2025)}) == Status.INFEASIBLE
+    assert run(p, {1: (0, 2024), 2: None}) == Status.INFEASIBLE  # the group moves whole
+    assert ok(run(p, {1: (0, 2024), 2: (0, 2024)}))
+    assert ok(run(p, {1: (0, 2025), 2: (1, 2025)}))  # one year, two sites
+
+
+def test_move_group_to_one_site_when_the_scenario_says_so():
+    p = _grouped(move_group_same_site=True)
+    assert ok(run(p))
+    assert run(p, {1: (0, 2025), 2: (1, 2025)}) == Status.INFEASIBLE
+    assert ok(run(p, {1: (0, 2025), 2: (0, 2025)}))
+
+
+def test_park_clearance_empties_the_park_by_its_year():
+    sc = {"horizon": {"start": 2024, "end": 2025},
+          "rules": {"programme_parks": ["P"]}, "clearance": [{"park": "P", "by_year": 2024}]}
+    p = make_problem([{"mandatory": True}, {"origin_park": "P"}, {}], [{}], sc, deadline=2025)
+    assert ok(run(p))
+    assert run(p, {1: None}) == Status.INFEASIBLE
+    assert run(p, {1: (0, 2025)}) == Status.INFEASIBLE
+    assert ok(run(p, {1: (0, 2024)}))
+
+
+def test_tenants_of_parks_outside_the_scheme_are_exempt():
+    firms = [{"mandatory": True}, {"origin_park": "Q"}, {"origin_park": "P"}]
+    sc = {"horizon": {"start": 2024, "end": 2025}, "rules": {"programme_parks": ["P"]}}
+    p = make_problem(firms, [{}], sc, deadline=2025)
+    assert list(p.firms["firm_id"]) == ["F0", "F2"]  # F1 (park Q) is exempt
+    off = make_problem(firms, [{}], {**sc, "rules": {"exempt_park_tenants": False}}, deadline=2025)
+    assert list(off.firms["firm_id"]) == ["F0", "F1", "F2"]
+
+
+def test_land_delay_values_land_freed_earlier():
+    p = tiny_problem()
+    res = solve(p, PARAMS, spec=ModelSpec(fix={1: (0, 2025)}))
+    plan = decode_plan(p, res.rows)
+    row = plan.moves.set_index("firm_id").loc["F1"]
+    # 0.4 ha of commerce land (between green_max_m2 and social_housing_min_m2), one year late.
+    value = p.scenario.costs.land_value_vnd_per_ha_year["commerce_services"]
+    assert row["land_delay_vnd"] == round(0.4 * value * 1)
+    assert check_plan(p, plan).ok
+    early = decode_plan(p, solve(p, PARAMS, spec=ModelSpec(fix={1: (0, 2024)})).rows)
+    assert early.moves.set_index("firm_id").loc["F1", "land_delay_vnd"] == 0

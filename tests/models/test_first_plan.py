@@ -46,3 +46,30 @@ def test_repair_makes_room_by_moving_a_small_firm_to_another_site():
     moves = zip(firm[rows].tolist(), site[rows].tolist(), strict=True)
     assert sorted(moves) == [(0, 0), (1, 1)]
     assert check_plan(p, decode_plan(p, rows)).ok
+
+
+def test_repair_moves_a_split_group_whole_and_fills_a_short_year():
+    # F1 and F2 move together; a plan with F1 in 2024 and F2 in 2025 is split, and 2024
+    # lacks the least moves a year while F0 waits.
+    firms = [
+        {"land_area_m2": 3000.0, "mandatory": True},
+        {"land_area_m2": 3000.0, "move_group": "G"},
+        {"land_area_m2": 3000.0, "move_group": "G"},
+    ]
+    sc = {"horizon": {"start": 2024, "end": 2025},
+          "quota": [{"by_year": 2025, "min_share": 1.0, "max_share": 1.0}],
+          "limits": {"min_moves_per_year": 1}}
+    p = make_problem(firms, [{"free_area_m2": 20000.0}], sc, deadline=2025)
+    opt = p.options
+    pick = {(0, 2025), (1, 2024), (2, 2025)}
+    rows = np.array([i for i, (f, y) in enumerate(zip(opt["firm"], opt["year"], strict=True))
+                     if (int(f), int(y)) in pick])
+    assert set(evaluate_rows(p, rows).broken) == {"move_group:G"}
+    fixed = repair_plan(p, rows)
+    assert evaluate_rows(p, fixed).feasible, evaluate_rows(p, fixed).broken
+    assert check_plan(p, decode_plan(p, fixed)).ok
+    # All in 2025: 2024 is short while three firms wait; the repair moves one in.
+    late = np.flatnonzero(opt["year"].to_numpy() == 2025)
+    assert "min_moves:2024" in evaluate_rows(p, late).broken
+    fixed = repair_plan(p, late)
+    assert evaluate_rows(p, fixed).feasible, evaluate_rows(p, fixed).broken

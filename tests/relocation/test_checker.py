@@ -148,6 +148,29 @@ CASES: list[dict[str, Any]] = [
          bad=moved("F0", "S0", 2025), rule="budget",
          words="support paid in 2025 is 10,200,000,000 VND, over the yearly budget of "
                "7,200,000,000 VND"),
+    dict(id="min_moves_per_year",
+         inputs={"scenario": {"limits": {"min_moves_per_year": 1}}},
+         bad=moved("F0", "S0", 2025), rule="min_moves_per_year",
+         words="0 moves in 2024, at least 1 needed"),
+    dict(id="move_group_year",
+         inputs={"firms": {1: {"move_group": "G"}, 2: {"move_group": "G"}}},
+         bad=moved("F1", "S1", 2024), rule="move_group",
+         words="move group G moves in 2024, 2025; it moves in one year"),
+    dict(id="move_group_whole",
+         inputs={"firms": {1: {"move_group": "G"}, 2: {"move_group": "G"}}},
+         bad=without("F1"), rule="move_group",
+         words="move group G: 1 of 2 firms scheduled"),
+    dict(id="move_group_site",
+         inputs={"firms": {1: {"move_group": "G"}, 2: {"move_group": "G"}},
+                 "scenario": {"rules": {"move_group_same_site": True}}},
+         bad=moved("F1", "S0", 2025), rule="move_group",
+         words="move group G goes to S0, S1; it goes to one site"),
+    dict(id="clearance",
+         inputs={"firms": {1: {"origin_park": "P"}},
+                 "scenario": {"rules": {"programme_parks": ["P"]},
+                              "clearance": [{"park": "P", "by_year": 2024}]}},
+         good=moved("F1", "S1", 2024), bad=VALID, rule="clearance",
+         words="P must be empty by 2024; its firm F1 moves in 2025"),
     dict(id="actual_moved_elsewhere", tables={"actuals": actuals(("F1", "moved", "S1", 2025))},
          bad=moved("F1", "S0", 2025), rule="actual",
          words="firm F1 moved to S1 in 2025 (actuals); it is scheduled to S0 in 2025"),
@@ -271,11 +294,14 @@ def test_check_plan_agrees_with_the_plan_and_reports_stated_totals_that_differ()
 
 
 def test_check_plan_names_a_broken_rule_of_the_plan():
-    problem = build({"sites": {0: {"accepts_polluting": False}}})
+    # Without the freed-land value the plan keeps a move at S0 (what the check is about).
+    flat = {"weights": {"land_value": 0.0}}
+    problem = build({"sites": {0: {"accepts_polluting": False}}, "scenario": flat})
     plan = _plan(problem)
     polluting = build({"sites": {0: {"accepts_polluting": False}},
-                       "firms": {i: {"pollution": "high"} for i in range(3)}})
+                       "firms": {i: {"pollution": "high"} for i in range(3)}, "scenario": flat})
     at_s0 = plan.moves["site_id"].eq("S0").any()
+    assert at_s0
     res = check_plan(polluting, plan)
     assert at_s0 != res.ok
     if at_s0:
@@ -306,3 +332,24 @@ def test_checker_loads_no_model_or_admissibility_code():
                          text=True, timeout=60, env={"PYTHONPATH": str(REPO)}, check=False)
     assert out.returncode == 0, out.stderr
 
+
+
+def test_a_scheduled_tenant_of_an_exempt_park_is_named():
+    """From tables as given (the workspace's), the checker applies the exemption itself."""
+    import dataclasses
+
+    from relocation.domain.check import RuleChecker, check_input_from_problem
+
+    firms = [dict(f) for f in FIRMS]
+    firms[0]["origin_park"] = firms[1]["origin_park"] = "KCN_SONGTHAN1"  # F0 is mandatory
+    off = {"horizon": {"start": 2024, "end": 2025}, "rules": {"exempt_park_tenants": False}}
+    p = make_problem(firms, SITES, off, deadline=2025)
+    inp = check_input_from_problem(p)
+    on = p.scenario.model_copy(update={"rules": p.scenario.rules.model_copy(
+        update={"exempt_park_tenants": True})})
+    rep = RuleChecker(dataclasses.replace(inp, scenario=on)).check(schedule(*VALID))
+    assert {v.rule for v in rep.violations} == {"exempt"}, rep.lines
+    assert any("F1 is a tenant of KCN_SONGTHAN1" in line for line in rep.lines)
+    only_f2 = [m for m in VALID if m[0] == "F2"]
+    rep = RuleChecker(dataclasses.replace(inp, scenario=on)).check(schedule(*only_f2))
+    assert rep.ok, rep.lines  # an exempt mandatory firm is not due either

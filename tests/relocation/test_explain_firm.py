@@ -14,8 +14,9 @@ from tests.factories import make_problem
 PARAMS = SolveParams(time_limit_s=20, workers=1, seed=0, relative_gap=0.0)
 
 
-def _problem(**rules: object):  # type: ignore[no-untyped-def]
+def _problem(weights: dict | None = None, **rules: object):  # type: ignore[no-untyped-def]
     sc = {
+        "weights": weights or {},
         "horizon": {"start": 2024, "end": 2026},
         "quota": [{"by_year": 2025, "min_share": 0.5, "max_share": 0.75},
                   {"by_year": 2026, "min_share": 1.0}],
@@ -70,7 +71,8 @@ def test_alternatives_match_a_fixed_resolve(soft: bool) -> None:
 
 
 def test_explain_texts_and_table() -> None:
-    problem = _problem()
+    # Without the freed-land value F2 waits for S1 (2025) rather than S2 (2024).
+    problem = _problem(weights={"land_value": 0.0})
     res = solve(problem, PARAMS)
     opts = problem.options.iloc[res.rows]
     exp = Explainer(problem, *(opts[c].to_numpy() for c in ("firm", "site", "year")))
