@@ -112,6 +112,17 @@ class Weights(_Section):
     land_value: float = Field(1.0, ge=0.0)  # weight of the freed-land delay term
 
 
+#: Suggested ``[costs] land_value_vnd_per_ha_year`` (assumptions, see the comment on that
+#: field and geodata/demo/README.md).
+LAND_VALUE_SUGGESTED = {
+    "tod_core": 12_000_000_000,
+    "tod_transition": 12_000_000_000,
+    "social_housing": 12_000_000_000,
+    "commerce_services": 8_000_000_000,
+    "green_public": 4_000_000_000,
+}
+
+
 class Costs(_Section):
     """Cost and disruption coefficients, whole VND.
 
@@ -152,15 +163,11 @@ class Costs(_Section):
     #: released land) × 10⁴ × 8 % = VND 8 bn/ha/yr; TOD land × 1.5 (FAR × 1.5 within
     #: 1,000 m of a station, brief §5.3 rule); social housing as TOD land, green × 0.5
     #: (assumptions; geodata/demo/README.md).
-    land_value_vnd_per_ha_year: dict[str, int] = Field(
-        default_factory=lambda: {
-            "tod_core": 12_000_000_000,
-            "tod_transition": 12_000_000_000,
-            "social_housing": 12_000_000_000,
-            "commerce_services": 8_000_000_000,
-            "green_public": 4_000_000_000,
-        }
-    )
+    #: Off by default (no class has a value, so the term is zero): with these values the
+    #: demo's plan is proven only within 9.6 % in 60 s (the solve pipeline's first plans
+    #: assume a later move is cheaper). Suggested values, to set in ``scenario.toml``:
+    #: ``LAND_VALUE_SUGGESTED``.
+    land_value_vnd_per_ha_year: dict[str, int] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _land_classes(self) -> Costs:

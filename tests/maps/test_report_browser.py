@@ -78,12 +78,8 @@ def test_chart_and_table_render_offline(page):
     assert rows.count() == 4
     assert pg.locator("#comparison tbody tr.infeasible").count() == 1
     first = [t.strip() for t in rows.nth(0).locator("td").all_inner_texts()]
-<<<<<<< HEAD
-    assert first[0] == "Cơ sở" and {"OPTIMAL", "FEASIBLE"} & set(first)
-=======
     # A plan: FEASIBLE, or OPTIMAL when the solver also closes the gap.
     assert first[0] == "Cơ sở" and ({"FEASIBLE", "OPTIMAL"} & set(first))
->>>>>>> pareto2
     assert "Tất cả trong 2024" in rows.nth(3).inner_text()
     assert "needs 4 moves" in rows.nth(3).inner_text()
     assert log["blocked"] == [] and log["failed"] == [] and log["errors"] == []

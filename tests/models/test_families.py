@@ -12,6 +12,7 @@ from models.decode import decode_plan
 from models.solve import SolveParams, Status, solve
 from relocation.domain.check import check_plan
 from relocation.domain.problem import Problem
+from relocation.domain.scenario import LAND_VALUE_SUGGESTED
 
 PARAMS = SolveParams(time_limit_s=10, workers=1, seed=0, relative_gap=0.0)
 ALL_BY_2025 = [{"by_year": 2025, "min_share": 1.0, "max_share": 1.0}]
@@ -274,7 +275,9 @@ def test_tenants_of_parks_outside_the_scheme_are_exempt():
 
 
 def test_land_delay_values_land_freed_earlier():
-    p = tiny_problem()
+    # Off by default: the suggested values turn it on.
+    assert tiny_problem().pair_terms["land_delay"].eq(0).all()
+    p = tiny_problem(costs={"land_value_vnd_per_ha_year": LAND_VALUE_SUGGESTED})
     res = solve(p, PARAMS, spec=ModelSpec(fix={1: (0, 2025)}))
     plan = decode_plan(p, res.rows)
     row = plan.moves.set_index("firm_id").loc["F1"]
