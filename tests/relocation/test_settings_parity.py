@@ -1,6 +1,6 @@
-"""One override engine: ``plan`` and ``sweep`` accept and refuse the same ``--set`` keys.
+"""One override engine: ``plan``, ``sweep`` and ``replan`` accept and refuse the same keys.
 
-Each key goes through both commands as a user types them (a subprocess each); the exit code
+Each key goes through every command as a user types them (a subprocess each); the exit code
 and the whole error output must be the same.
 """
 
@@ -31,21 +31,36 @@ def ws_dir(tmp_path_factory):
     return write_workspace(tmp_path_factory.mktemp("ws"))
 
 
+@pytest.fixture(scope="module")
+def baseline(ws_dir, tmp_path_factory):
+    run = tmp_path_factory.mktemp("base") / "run"
+    done = run_cli("plan", str(ws_dir), "--out", str(run), "--workers", "1", "--quiet",
+                   "--time-limit", "10")
+    assert done.returncode == 0, done.stderr
+    return run
+
+
 @pytest.mark.parametrize("setting", list(CASES))
-def test_plan_and_sweep_agree_on_every_key(ws_dir, tmp_path, setting):
+def test_plan_sweep_and_replan_agree_on_every_key(ws_dir, baseline, tmp_path, setting):
     common = ("--set", setting, "--time-limit", "10", "--quiet")
     plan = run_cli("plan", str(ws_dir), "--out", str(tmp_path / "run"), "--workers", "1",
                    *common)
     sweep = run_cli("sweep", str(ws_dir), "--quota", "0.5", "--out", str(tmp_path / "sweep"),
                     "--workers-total", "1", *common)
+    replan = run_cli("replan", str(ws_dir), "--baseline", str(baseline),
+                     "--out", str(tmp_path / "replan"), "--workers", "1", *common)
     words = CASES[setting]
     if words is None:
-        assert (plan.returncode, sweep.returncode) == (0, 0), plan.stderr + sweep.stderr
+        codes = (plan.returncode, sweep.returncode, replan.returncode)
+        assert codes == (0, 0, 0), plan.stderr + sweep.stderr + replan.stderr
         return
-    assert plan.returncode == sweep.returncode == 2, plan.stderr + sweep.stderr
+    assert plan.returncode == sweep.returncode == replan.returncode == 2, (
+        plan.stderr + sweep.stderr + replan.stderr
+    )
     key = setting.partition("=")[0]
     assert f"--set {key} (value " in plan.stderr, plan.stderr
     assert words in plan.stderr, plan.stderr
     assert "relocation/" not in plan.stderr  # no source file is named
-    assert plan.stderr == sweep.stderr
-    assert not (tmp_path / "run").exists() and not (tmp_path / "sweep").exists()
+    assert plan.stderr == sweep.stderr == replan.stderr
+    for folder in ("run", "sweep", "replan"):
+        assert not (tmp_path / folder).exists(), folder
