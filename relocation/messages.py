@@ -678,6 +678,7 @@ _EN.update({
     "section.crs": "coordinate reference systems of CSV inputs and of the outputs",
     "section.overrides": "per-site opening years and per-zone deadlines replacing the tables'",
     "section.stability": "the replan's penalty for changing a baseline move",
+    "section.clearance": "park clearance targets: every slated tenant of the park gone by by_year",
     "key.horizon.start": "first planning year",
     "key.horizon.end": "last planning year",
     "key.quota.N.by_year": "the window's year (moves up to its end count)",
@@ -734,6 +735,8 @@ _VI.update({
     "section.crs": "hệ quy chiếu toạ độ của dữ liệu CSV đầu vào và của kết quả",
     "section.overrides": "năm mở cửa theo địa điểm và hạn chót theo vùng thay cho các bảng",
     "section.stability": "khoản phạt của lập lại kế hoạch khi đổi một phương án gốc",
+    "section.clearance": "chỉ tiêu giải toả khu công nghiệp: mọi doanh nghiệp thuộc diện di dời "
+    "trong khu đã chuyển đi trước hết năm by_year",
     "key.horizon.start": "năm kế hoạch đầu tiên",
     "key.horizon.end": "năm kế hoạch cuối cùng",
     "key.quota.N.by_year": "năm của cửa sổ (tính các lượt di dời đến hết năm đó)",
