@@ -5,8 +5,10 @@ Baseline: the demo's default plan. Delay: Cây Trường and Đất Cuốc open 
 ``--as-of``. Measured:
 
 - *forced*: firms whose baseline move the independent checker rejects under the delayed
-  scenario (:func:`relocation.domain.check.check_moves` on the baseline schedule, firms
-  named by an "is not allowed" violation);
+  scenario: each baseline move checked on its own by the independent checker
+  (:class:`relocation.domain.check.RuleChecker`), forced when a rule of the move itself
+  breaks — sector, polluting, largest firm, pairs, preference, readiness, deadline, decision —
+  or its site has not released the firm's land by its year;
 - *changed*: firms whose site or year differs between the baseline and the re-plan with
   the stability penalty (target: ≤ 1.2 × forced);
 - the re-plan's objective without the stability term against a re-plan without any
@@ -31,7 +33,7 @@ from geodata.adapter import to_problem
 from geodata.workspace import demo_dir, read_workspace
 from models.decode import decode_plan
 from models.solve import SolveParams, solve
-from relocation.domain.check import check_moves
+from relocation.domain.check import RuleChecker, check_input_from_problem
 from relocation.replan import (
     baseline_hint,
     changes_table,
@@ -53,13 +55,26 @@ def _params(time_limit: float, workers: int) -> SolveParams:
 def forced_firms(ws, sc, baseline) -> set[str]:  # type: ignore[no-untyped-def]
     """Firms whose baseline move the checker rejects under ``sc`` (no stability terms)."""
     p = to_problem(ws, sc)
+    checker = RuleChecker(check_input_from_problem(p))
     fpos = {f: i for i, f in enumerate(p.firms["firm_id"])}
     spos = {s: j for j, s in enumerate(p.sites["site_id"])}
-    f = np.array([fpos[x] for x in baseline["firm_id"]])
-    s = np.array([spos[x] for x in baseline["site_id"]])
-    res = check_moves(p, f, s, baseline["year"].to_numpy())
-    named = {v.split()[1] for v in res.violations if "is not allowed" in v}
+    named: set[str] = set()
+    for fid, sid, year in zip(baseline["firm_id"], baseline["site_id"], baseline["year"],
+                              strict=True):
+        if fid not in fpos:
+            continue
+        rep = checker.check_positions(
+            np.array([fpos[fid]]), np.array([spos[sid]]), np.array([int(year)])
+        )
+        if any((v.firm_id == fid and v.rule in MOVE_RULES) or (v.rule == "land" and
+               v.site_id == sid) for v in rep.violations):
+            named.add(str(fid))
     return named
+
+
+#: Rules that concern one move alone (a firm's own move, not the programme's totals).
+MOVE_RULES = {"history", "horizon", "deadline", "sector", "polluting", "largest_firm", "pairs",
+              "preference", "readiness", "decision", "exempt", "actual"}
 
 
 def main() -> None:
