@@ -120,7 +120,8 @@ def verdict(table: pd.DataFrame) -> list[str]:
     """The targets, each with what was measured."""
     planned = table[table["case"] != "infeasible"]
     short = planned[planned["time_limit_s"] <= 20]
-    no_plan = short[~short["status"].isin(["OPTIMAL", "FEASIBLE"])]
+    # A point proven infeasible (exit 0 in a sweep, with its explanation) is an answer too.
+    no_plan = short[~short["status"].isin(["OPTIMAL", "FEASIBLE", "INFEASIBLE"])]
     at20 = planned[planned["time_limit_s"] == 20]
     worst20 = at20["gap_pct"].max() if len(at20) else None
     inf = table[table["case"] == "infeasible"]
