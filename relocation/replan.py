@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +88,9 @@ class ReplanSetup:
         Firms whose baseline move was dated ``≤ as_of`` with no actuals row: re-planned.
     actuals : pandas.DataFrame
         The actuals applied.
+    clearance : list of dict
+        The park clearance targets with ``by_year ≤ as_of``, met or missed
+        (:func:`history_clearance`).
     """
 
     scenario: Scenario
@@ -97,6 +100,7 @@ class ReplanSetup:
     baseline: pd.DataFrame
     unrecorded: tuple[str, ...]
     actuals: pd.DataFrame
+    clearance: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
@@ -108,7 +112,7 @@ class ReplanSetup:
                 f"{self.as_of} with no actuals row: the move did not happen, they are "
                 f"re-planned from {self.as_of + 1} (e.g. {', '.join(self.unrecorded[:5])})"
             )
-        for h in self.history:
+        for h in [*self.history, *self.clearance]:
             if not h["met"]:
                 out.append(h["text"])
         return out
@@ -348,11 +352,58 @@ def changes_summary(setup: ReplanSetup, plan: Plan, changes: pd.DataFrame) -> di
         "by_why": {k: int(v) for k, v in changes["why"].value_counts().sort_index().items()},
         "unrecorded_baseline_moves": len(setup.unrecorded),
         "history_windows": [{k: v for k, v in h.items() if k != "text"} for h in setup.history],
+        "history_clearance": [{k: v for k, v in h.items() if k != "text"}
+                              for h in setup.clearance],
         "stability_vnd": int(plan.terms.get("stability", 0)),
         "objective_without_stability": objective_without_stability(problem, plan),
         "stability": problem.scenario.stability.model_dump(),
         "terms_compared": [t for t in MOVE_TERMS if t != "stability"],
     }
+
+
+def history_clearance(
+    firms: pd.DataFrame, actuals: pd.DataFrame, sc: Scenario, as_of: int
+) -> list[dict[str, Any]]:
+    """Each park clearance target dated ``≤ as_of``, met or missed, from the facts alone.
+
+    A firm of the park has left by the target year when it moved before the horizon or an
+    actuals row records it ``moved``, ``closed`` or ``converted`` in or before that year
+    (an ``exempt`` row removes it from the list). ``firms`` are the programme's firms
+    (tenants of parks outside the scheme already left out).
+
+    Returns
+    -------
+    list of dict
+        ``park``, ``by_year``, ``firms`` (of the park on the list), ``remaining`` (not yet
+        left by ``by_year``), ``met`` and ``text``.
+    """
+    if "origin_park" not in firms:
+        return []
+    status = dict(zip(actuals["firm_id"], actuals["status"], strict=True))
+    year_of = dict(zip(actuals["firm_id"], actuals["year"], strict=True))
+    gone = {FirmStatus.MOVED, FirmStatus.CLOSED, FirmStatus.CONVERTED}
+    out = []
+    for c in sc.clearance:
+        if c.by_year > as_of:
+            continue
+        sel = firms[firms["origin_park"].fillna("").astype(str) == c.park]
+        n = remaining = 0
+        for fid, moved in zip(sel["firm_id"], sel["moved_year"], strict=True):
+            st = FirmStatus(status.get(fid, "moved" if pd.notna(moved) else "slated"))
+            if st == FirmStatus.EXEMPT:
+                continue
+            n += 1
+            when = int(moved) if pd.notna(moved) else int(year_of.get(fid, 10**6))
+            if not (st in gone and when <= c.by_year):
+                remaining += 1
+        met = remaining == 0
+        text = (f"the clearance of park {c.park} by {c.by_year} was met: its {n:,} firms had left"
+                if met else
+                f"the clearance of park {c.park} by {c.by_year} was missed: {remaining:,} of "
+                f"its {n:,} firms had not left (they are planned from {as_of + 1})")
+        out.append({"park": c.park, "by_year": c.by_year, "firms": n, "remaining": remaining,
+                    "met": met, "text": text})
+    return out
 
 
 def prepare_replan(
@@ -389,7 +440,9 @@ def prepare_replan(
     base = baseline[["firm_id", "site_id", "year"]].astype({"year": "int64"})
     stab, unrecorded = stability_baseline(base, actuals, as_of)
     problem = to_problem(ws, planned_sc, actuals=actuals, baseline=stab)
-    setup = ReplanSetup(planned_sc, problem, as_of, history, base, unrecorded, actuals)
+    clearance = history_clearance(in_scheme, actuals, sc, as_of)
+    setup = ReplanSetup(planned_sc, problem, as_of, history, base, unrecorded, actuals,
+                        clearance)
     for w in setup.warnings:
         log.info("%s", w)  # the CLI prints them in its report
     return setup
@@ -540,6 +593,7 @@ def replan_workspace(
         "actuals_rows": int(len(ws.actuals)),
         "workspace": str(Path(workspace).resolve()),
         "history_windows": [h["text"] for h in setup.history],
+        "history_clearance": [h["text"] for h in setup.clearance],
         "warnings": setup.warnings,
     }
     summary = {**result.summary, "replan": info}
@@ -559,23 +613,3 @@ def replan_workspace(
     if result.infeasible:
         raise InfeasibleError(infeasible_lines(result), best_share=result.best_share)
     return outcome
-
-
-def replan_report(summary: Mapping[str, Any]) -> str:
-    """The replan's lines after the plan report: history windows, warnings, changes."""
-    info = summary.get("replan") or {}
-    lines = [f"annual review as of {info.get('as_of')}:"]
-    for text in info.get("history_windows", []):
-        lines.append(f"  history: {text}")
-    for w in info.get("warnings", []):
-        if not any(w == t for t in info.get("history_windows", [])):
-            lines.append(f"  warning: {w}")
-    ch = summary.get("changes")
-    if ch:
-        why = ", ".join(f"{k} {v:,}" for k, v in ch["by_why"].items()) or "none"
-        lines.append(f"  {ch['changed_firms']:,} of {ch['baseline_firms']:,} baseline firms "
-                     f"change site or year ({why}); changes.csv")
-        lines.append(f"  objective without the stability term "
-                     f"{ch['objective_without_stability'] / 1e9:,.1f} bn VND (stability "
-                     f"{ch['stability_vnd'] / 1e9:,.1f} bn VND)")
-    return "\n".join(lines)

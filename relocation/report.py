@@ -70,7 +70,7 @@ def replan_report(summary: Mapping[str, Any], lang: str = "en") -> str:
     """The replan's lines after the plan report: history windows, warnings, changes."""
     info = summary.get("replan") or {}
     lines = [t(lang, "replan.head", year=info.get("as_of"))]
-    history = info.get("history_windows", [])
+    history = [*info.get("history_windows", []), *info.get("history_clearance", [])]
     for text in history:
         lines.append("  " + t(lang, "replan.history", text=text))
     for w in info.get("warnings", []):
