@@ -115,7 +115,7 @@ def solve_mip(
     lay = _Layout(problem, spec, rows)
     if len(lay.missing_mandatory):
         return MipResult("Infeasible", None, float("inf"), 0.0)
-    if len(rows) == 0:  # no option: the empty plan, if every row admits it
+    if len(rows) == 0 and not lay.aux_cost:  # no column: the empty plan, if rows admit it
         ok = bool(((lay.row_lo <= 0) & (lay.row_hi >= 0)).all())
         return MipResult("Optimal" if ok else "Infeasible", rows if ok else None,
                          0.0 if ok else float("inf"), time.monotonic() - t0)
@@ -145,10 +145,11 @@ def solve_mip(
         )
     c, r, v = lay.entries(np.arange(n))
     _add_columns(h, lay.cost, np.ones(n), c, r, v, n)
-    h.changeColsIntegrality(
-        n, np.arange(n_aux, n_aux + n, dtype=np.int32),
-        np.full(n, highspy.HighsVarType.kInteger),
-    )
+    if n:
+        h.changeColsIntegrality(
+            n, np.arange(n_aux, n_aux + n, dtype=np.int32),
+            np.full(n, highspy.HighsVarType.kInteger),
+        )
     if should_stop is not None:
 
         def interrupt(_kind, _msg, _out, data_in, _user) -> None:  # type: ignore[no-untyped-def]
