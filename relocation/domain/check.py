@@ -749,11 +749,12 @@ class RuleChecker:
         unlisted = self.has_pairs[firm] & (self._pair_row(firm, site) < 0)
         for k in np.flatnonzero(unlisted):
             f, s = firm[k], site[k]
-            listed = sid[self.pair_key[self.pair_key // len(sid) == f] % len(sid)]
+            n_s = len(self.sid)
+            listed = sid[self.pair_key[self.pair_key // n_s == f] % n_s]
             v.append(Violation("pairs", f"firm {fid[f]} → {sid[s]} is not a listed pair (its "
                                f"pairs: {', '.join(listed)})", fid[f], sid[s], int(year[k])))
         if self.scenario.rules.preferred_sites == "strict":
-            off = self.has_pref[firm] & ~np.isin(firm * len(sid) + site, self.pref_key)
+            off = self.has_pref[firm] & ~np.isin(firm * len(self.sid) + site, self.pref_key)
             for k in np.flatnonzero(off):
                 f, s = firm[k], site[k]
                 v.append(Violation("preference", f"firm {fid[f]} is sent to {sid[s]}, not one of "
