@@ -40,10 +40,10 @@ from relocation.domain.land_use import LAND_CLASSES
 from relocation.domain.palettes import (
     CLASS_COLOURS,
     CLUSTER_COLOUR,
+    CONVERTED_COLOUR,
     FLOW_COLOUR,
     LINE_COLOUR,
     LINE_DASHES,
-    CONVERTED_COLOUR,
     NOT_MOVED_COLOUR,
     REMEDIATION_COLOUR,
     USE_BANDS,
