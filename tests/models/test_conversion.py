@@ -14,7 +14,10 @@ from factories import check, make_problem
 from models.build import ModelSpec
 from models.decode import decode_plan
 from models.evaluate import evaluate_rows
+from models.heuristic import greedy_plan
+from models.lagrange import solve_lagrangian
 from models.relax import solve_relaxation
+from models.repair import repair_plan
 from models.solve import SolveParams, Status, solve
 from relocation.domain.check import check_plan
 from relocation.domain.costs import conversion_site
@@ -191,3 +194,21 @@ def test_checker_rejects_a_conversion_that_names_a_site():
     sched = pd.DataFrame({"firm_id": ["F0", "F1"], "site_id": ["S0", "S0"],
                           "year": [2025, 2025], "action": ["move", "convert"]})
     assert [v.rule for v in check(p, sched).violations] == ["unknown"]
+
+
+def test_heuristics_and_bounds_take_conversion_rows():
+    # Three encouraged firms, land for one: the greedy and the repair must convert two.
+    p = make_problem(
+        firms=[{"land_area_m2": 9000.0}, {"land_area_m2": 8000.0, "lon": 106.75},
+               {"land_area_m2": 7000.0, "lon": 106.68}],
+        sites=[{"free_area_m2": 9500.0}],
+        scenario=scenario(costs={"conversion_vnd_per_m2": 20_000_000}),
+    )
+    _, optimum = solved(p)
+    rows = repair_plan(p, greedy_plan(p))
+    ev = evaluate_rows(p, rows)
+    assert ev.feasible, ev.broken
+    assert int(p.options["convert"].to_numpy()[rows].sum()) == 2
+    assert ev.objective >= optimum
+    lag = solve_lagrangian(p, ModelSpec(), time_limit_s=10, upper_bound=float(ev.objective))
+    assert lag.status == "optimal" and lag.bound <= optimum + 1
