@@ -5,8 +5,9 @@ costs and areas, preferences (penalty and strict), firms moved before the horizo
 weights, conversions in place and both objective modes. Every plan the solver returns passes
 ``check_plan`` (which shares no rule code with the model); a brute force over every
 assignment, judged by the same checker, confirms infeasibility, the optimum of OPTIMAL
-plans, and that the bound is below it. The model's admissible moves are exactly the moves the checker accepts alone, so
-a rule missing from the model's admissibility code fails here even when no plan uses it.
+plans, and that the bound is below it. The model's admissible moves are exactly the moves
+the checker accepts alone, so a rule missing from the model's admissibility code fails here
+even when no plan uses it.
 """
 
 from __future__ import annotations
