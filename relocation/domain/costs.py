@@ -25,7 +25,8 @@ land *L* m² now, area *A* m² needed at the site:
   the value of the freed parcel lost by moving in year *t* rather than at the horizon's
   start, by the parcel's likely class (:func:`likely_land_class`)
 - ``stability`` (replan only, not discounted): for a firm with a baseline move (*s₀*, *t₀*),
-  ``site_change_vnd·[s ≠ s₀] + year_shift_vnd_per_year·|t − t₀|``
+  ``site_change_vnd·[s ≠ s₀] + year_shift_vnd_per_year·|t − t₀|``; a conversion in place is a
+  "site" of its own (``s₀ = ""`` for a baseline conversion)
 
 Convert in place (issue 10, ``rules.allow_conversion``): an encouraged firm that is
 planned, not locked or committed, in no move-together group and not in a park with a
@@ -251,8 +252,11 @@ def _conversion_terms(
     out["permit"] = float(c.permit_vnd)
     out["conversion"] = land * c.conversion_vnd_per_m2
     out["land_delay"] = land_value_per_year(firms, scenario)[f_idx]
-    has_base = _col(firms, "baseline_site_id", "")[f_idx] != ""
-    out["stability"] = np.where(has_base, float(scenario.stability.site_change_vnd), 0.0)
+    base_site = _col(firms, "baseline_site_id", "")[f_idx]
+    has_base = (base_site != "") | (np.asarray(_col(firms, "baseline_year", 0))[f_idx] > 0)
+    out["stability"] = np.where(
+        has_base & (base_site != ""), float(scenario.stability.site_change_vnd), 0.0
+    )
     out["support_nominal_vnd"] = np.zeros(n, dtype=np.int64)
     base_year = _col(firms, "baseline_year", 0)[f_idx]
     out["baseline_year"] = np.where(has_base, base_year, 0).astype(np.int64)
@@ -346,7 +350,8 @@ def build_options(
     terms["land_delay"] = land_value_per_year(firms, scenario)[f_idx]
     base_site = _col(firms, "baseline_site_id", "")[f_idx]
     site_ids = sites["site_id"].to_numpy()[s_idx]
-    has_base = base_site != ""
+    # A baseline conversion in place has the site id "" (and a year).
+    has_base = (base_site != "") | (np.asarray(_col(firms, "baseline_year", 0))[f_idx] > 0)
     terms["stability"] = np.where(
         has_base & (base_site != site_ids), float(scenario.stability.site_change_vnd), 0.0
     )
