@@ -212,3 +212,28 @@ def test_heuristics_and_bounds_take_conversion_rows():
     assert ev.objective >= optimum
     lag = solve_lagrangian(p, ModelSpec(), time_limit_s=10, upper_bound=float(ev.objective))
     assert lag.status == "optimal" and lag.bound <= optimum + 1
+
+
+def test_a_baseline_conversion_is_kept_or_paid_for_in_a_replan():
+    baseline = pd.DataFrame({"firm_id": ["F0", "F1"], "site_id": ["S0", ""],
+                             "year": [2025, 2025]})
+    p = make_problem(
+        firms=[{"mandatory": True, "land_area_m2": 6000.0, "employees": 80},
+               {"land_area_m2": 9000.0, "employees": 200, "lon": 106.75}],
+        sites=[{"free_area_m2": 30000.0}],
+        scenario=scenario(),
+        deadline=2025,
+        baseline=baseline,
+    )
+    rows, _ = solved(p)  # the model, its evaluation and the checker agree on stability
+    plan = decode_plan(p, rows)
+    assert plan.terms["stability"] == 0  # the baseline holds: F1 converts in 2025
+    # Moving F1 instead is a site change for both the model and the checker.
+    f1_move = p.options.index[(p.options["firm"] == 1) & ~p.options["convert"]
+                              & (p.options["year"] == 2025)]
+    f0 = rows[p.options["firm"].to_numpy()[rows] == 0]
+    moved = decode_plan(p, np.array([f0[0], f1_move[0]]))
+    site_change = p.scenario.stability.site_change_vnd
+    assert int(moved.moves.set_index("firm_id").at["F1", "stability_vnd"]) == site_change
+    rep = check(p, moved.moves)
+    assert rep.ok and rep.terms["stability"] == moved.terms["stability"] == site_change
