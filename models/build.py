@@ -182,6 +182,8 @@ def add_site_capacity(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None
     year = bm.options["year"].to_numpy()
     area = bm.options["area_m2"].to_numpy()
     for s, idx in bm.options.groupby("site").groups.items():
+        if s >= len(problem.sites):
+            continue  # conversions in place take no site land
         pos = bm.options.index.get_indexer(idx)
         cap = problem.capacity_m2[s]
         sid = problem.sites.at[s, "site_id"]

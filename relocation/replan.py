@@ -461,7 +461,9 @@ def baseline_hint(setup: ReplanSetup) -> np.ndarray:
     opts = p.options
     spos = {s: j for j, s in enumerate(p.sites["site_id"])}
     start = p.years[0]
-    b = p.firms[p.firms["baseline_site_id"] != ""]
+    b = p.firms[(p.firms["baseline_site_id"] != "") | (p.firms["baseline_year"] > 0)]
+    # A baseline conversion in place ("" site) is the reserved site len(sites).
+    spos[""] = len(p.sites)
     s = np.array([spos.get(x, -1) for x in b["baseline_site_id"]], dtype=np.int64)
     key = pd.MultiIndex.from_arrays([opts["firm"], opts["site"], opts["year"]])
     rows = key.get_indexer(pd.MultiIndex.from_arrays(
@@ -469,7 +471,8 @@ def baseline_hint(setup: ReplanSetup) -> np.ndarray:
     # Locked firms keep their lock: a baseline move elsewhere is not admissible anyway.
     kept = rows[rows >= 0]
     placed = set(opts["firm"].to_numpy()[kept].tolist())
-    slack = p.capacity_m2.astype(np.int64).copy()
+    slack = np.vstack([p.capacity_m2.astype(np.int64),  # + the conversions' row (no land)
+                       np.zeros((1, len(p.years)), dtype=np.int64)])
     count = np.zeros(len(p.years), dtype=np.int64)
     spent = np.zeros(len(p.years), dtype=np.int64)
     for r in kept.tolist():
