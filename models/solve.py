@@ -671,7 +671,9 @@ def stage_site_lns(st: _Pass) -> tuple[str, dict[str, Any]]:
     opts = problem.options
     firm = opts["firm"].to_numpy()
     site = opts["site"].to_numpy()
-    n_sites = len(problem.sites)
+    # Conversions in place have the reserved site len(sites): drawn like a site, so that
+    # converted firms can be freed too.
+    n_sites = int(site.max(initial=-1)) + 1 if len(site) else len(problem.sites)
     rng = np.random.default_rng(params.seed)
     k = min(n_sites, 3)
     planned_firms = np.flatnonzero(problem.planned)
