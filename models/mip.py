@@ -88,6 +88,7 @@ def solve_mip(
     relative_gap: float = 1e-4,
     max_nodes: int | None = None,
     should_stop: Callable[[], bool] | None = None,
+    start: np.ndarray | None = None,
 ) -> MipResult:
     """Solve the model restricted to option ``rows`` as a MIP with HiGHS.
 
@@ -105,6 +106,9 @@ def solve_mip(
         Branch-and-bound node limit (deterministic mode: a work limit, not a clock).
     should_stop : callable, optional
         Polled by HiGHS' interrupt callback; True stops the solve (Ctrl-C, SIGTERM).
+    start : numpy.ndarray, optional
+        Option rows of a known plan, all among ``rows``: HiGHS' first incumbent (its
+        sub-MIP heuristics improve on it).
 
     Returns
     -------
@@ -150,6 +154,13 @@ def solve_mip(
             n, np.arange(n_aux, n_aux + n, dtype=np.int32),
             np.full(n, highspy.HighsVarType.kInteger),
         )
+    if start is not None and len(start):
+        x0 = np.zeros(n_aux + n)
+        x0[n_aux + np.searchsorted(rows, np.asarray(start, dtype=np.int64))] = 1.0
+        sol = highspy.HighsSolution()
+        sol.col_value = x0.tolist()
+        sol.value_valid = True
+        h.setSolution(sol)  # HiGHS completes the auxiliary columns
     if should_stop is not None:
 
         def interrupt(_kind, _msg, _out, data_in, _user) -> None:  # type: ignore[no-untyped-def]

@@ -288,7 +288,7 @@ NEIGHBOURHOOD_PER_FIRM = 4
 #: Share of a pass's time left for HiGHS on the LP-year neighbourhood, its relative gap
 #: on that neighbourhood (at most), its node limit in deterministic mode, and the most
 #: option columns it is tried on (the demo's neighbourhood has about 23,000).
-LP_MIP_SHARE = 0.5
+LP_MIP_SHARE = 0.7
 LP_MIP_GAP = 1e-4
 LP_MIP_NODES = 500
 LP_MIP_MAX_OPTIONS = 300_000
@@ -601,12 +601,13 @@ def stage_guided_greedy(st: _Pass) -> tuple[str, dict[str, Any]]:
 
 
 def stage_lp_mip(st: _Pass) -> tuple[str, dict[str, Any]]:
-    """HiGHS' branch and bound on the LP-year neighbourhood (:func:`models.mip.lp_year_rows`).
+    """HiGHS' branch and bound on the LP-year neighbourhood and the best plan's moves.
 
     The LP of the relocation model is nearly integral: a few firms split between two
     sites fill a site's land (or the lexicographic cost cap). Every firm keeps its LP
-    year and may change site, the split firms are free: a MIP small enough for HiGHS to
-    close, on the demo, to within 0.01 % of the LP bound. Its bound covers the
+    year and may change site, the split firms are free (:func:`models.mip.lp_year_rows`),
+    and the best plan's moves are kept as HiGHS' first incumbent: a MIP small enough for
+    HiGHS to close, on the demo, to within 0.01 % of the LP bound. Its bound covers the
     neighbourhood only and is not reported. In deterministic mode a node limit, not the
     clock, ends it.
     """
@@ -615,6 +616,8 @@ def stage_lp_mip(st: _Pass) -> tuple[str, dict[str, Any]]:
         return "skipped", {}
     before = (st.ub, st.lb)
     rows, split = lp_year_rows(st.problem, rel)
+    if st.rows is not None:  # the best plan is HiGHS' first incumbent
+        rows = np.union1d(rows, st.rows)
     detail: dict[str, Any] = {"split_firms": split, "options": int(len(rows))}
     seconds = min(LP_MIP_SHARE * st.left(), st.run.remaining())
     if seconds <= 4 * MIN_SOLVE_S or len(rows) > LP_MIP_MAX_OPTIONS:
@@ -625,6 +628,7 @@ def stage_lp_mip(st: _Pass) -> tuple[str, dict[str, Any]]:
         relative_gap=min(st.run.params.relative_gap, LP_MIP_GAP),
         max_nodes=LP_MIP_NODES if det else None,
         should_stop=lambda: st.run.token.requested is not None,
+        start=st.rows,
     )
     st.run.check_stop()
     detail.update(mip_status=res.status, mip_seconds=round(res.seconds, 3))

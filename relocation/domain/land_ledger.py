@@ -193,19 +193,39 @@ def _ha(df: pd.DataFrame) -> float:
     return float(df["area_m2"].astype(float).sum()) / 10_000
 
 
-def _year_row(df: pd.DataFrame, year: int) -> dict[str, Any]:
-    freed = df[df["move_year"] <= year]
-    usable = freed[freed["available_year"] <= year]
-    row: dict[str, Any] = {
-        "freed_ha": _ha(freed),
-        "usable_ha": _ha(usable),
-        "awaiting_remediation_ha": _ha(freed) - _ha(usable),
+def _columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The ledger columns the yearly totals read, as arrays (one pass, no pandas masks)."""
+    return {
+        "move_year": df["move_year"].to_numpy(dtype=float),
+        "available_year": df["available_year"].to_numpy(dtype=float),
+        "area_m2": df["area_m2"].to_numpy(dtype=float),
+        "land_class": df["land_class"].astype(str).to_numpy(),
+        "units": df["social_housing_units"].to_numpy(dtype=np.int64),
     }
-    for cls in LAND_CLASSES:
-        row[f"{cls}_ha"] = _ha(usable[usable["land_class"] == cls])
-    row["social_housing_units"] = int(usable["social_housing_units"].sum())
-    row["parcels_freed"] = len(freed)
+
+
+def _year_totals(c: dict[str, np.ndarray], sel: np.ndarray, year: int) -> dict[str, Any]:
+    """Cumulative totals by ``year`` of the parcels ``sel`` (positions into ``c``)."""
+    move, avail = c["move_year"][sel], c["available_year"][sel]
+    area, cls = c["area_m2"][sel], c["land_class"][sel]
+    freed = move <= year
+    usable = freed & (avail <= year)
+    freed_ha = float(area[freed].sum()) / 10_000
+    usable_ha = float(area[usable].sum()) / 10_000
+    row: dict[str, Any] = {
+        "freed_ha": freed_ha,
+        "usable_ha": usable_ha,
+        "awaiting_remediation_ha": freed_ha - usable_ha,
+    }
+    for k in LAND_CLASSES:
+        row[f"{k}_ha"] = float(area[usable & (cls == k)].sum()) / 10_000
+    row["social_housing_units"] = int(c["units"][sel][usable].sum())
+    row["parcels_freed"] = int(freed.sum())
     return row
+
+
+def _year_row(df: pd.DataFrame, year: int) -> dict[str, Any]:
+    return _year_totals(_columns(df), np.arange(len(df)), year)
 
 
 def by_key_year(
@@ -218,12 +238,14 @@ def by_key_year(
     by the year), ``parcels_freed``. ``keys`` adds rows for keys without parcels (zeros).
     """
     df = pd.DataFrame(ledger.drop(columns="geometry", errors="ignore"))
-    values = sorted(set(df[key].astype(str)) | {str(k) for k in keys})
+    c = _columns(df)
+    key_of = df[key].astype(str).to_numpy()
+    values = sorted(set(key_of) | {str(k) for k in keys})
     rows = []
     for k in values:
-        part = df[df[key].astype(str) == k]
+        sel = np.flatnonzero(key_of == k)
         for y in years:
-            rows.append({key: k, "year": int(y), **_year_row(part, int(y))})
+            rows.append({key: k, "year": int(y), **_year_totals(c, sel, int(y))})
     cols = [key, "year", "freed_ha", "usable_ha", "awaiting_remediation_ha"]
     cols += [f"{c}_ha" for c in LAND_CLASSES] + ["social_housing_units", "parcels_freed"]
     return pd.DataFrame(rows, columns=cols)

@@ -139,44 +139,38 @@ def _validate(parcels: pd.DataFrame, years: tuple[int, ...]) -> None:
         issues.append(InputIssue("parcels", None, "years", None, "no planning years given"))
     if missing or not years:
         raise InputError(issues, "the freed parcels are not valid")
-    for pos, (_, row) in enumerate(parcels.iterrows()):
-        where = f"firm {row['firm_id']}"
-        if row["pollution"] not in ("high", "medium", "low"):
-            issues.append(
-                InputIssue(
-                    "parcels",
-                    pos + 2,
-                    "pollution",
-                    str(row["pollution"]),
-                    f"{where}: pollution must be high, medium or low",
-                )
-            )
-        for col in ("area_m2", "station_distance_m", "jobs_distance_km"):
-            val = row[col]
-            # Distances may be infinite (no station, no remaining jobs); areas may not.
-            bad = pd.isna(val) or float(val) < 0
-            if col == "area_m2" and not bad:
-                bad = not np.isfinite(float(val))
-            if bad:
-                issues.append(
-                    InputIssue(
-                        "parcels",
-                        pos + 2,
-                        col,
-                        str(val),
-                        f"{where}: must be a number ≥ 0",
-                    )
-                )
-        if pd.isna(row["move_year"]) or float(row["move_year"]) != int(row["move_year"]):
-            issues.append(
-                InputIssue(
-                    "parcels",
-                    pos + 2,
-                    "move_year",
-                    str(row["move_year"]),
-                    f"{where}: must be a whole year",
-                )
-            )
+    # Vectorised checks; only the rows that fail are looked at one by one.
+    firm = parcels["firm_id"].astype(str).to_numpy()
+    pollution = parcels["pollution"].to_numpy()
+    bad_pollution = ~np.isin(pollution, ("high", "medium", "low"))
+    numeric = {
+        col: pd.to_numeric(parcels[col], errors="coerce").to_numpy(dtype=float)
+        for col in ("area_m2", "station_distance_m", "jobs_distance_km")
+    }
+    # Distances may be infinite (no station, no remaining jobs); areas may not.
+    bad_number = {
+        col: np.isnan(v) | (v < 0) | (~np.isfinite(v) if col == "area_m2" else False)
+        for col, v in numeric.items()
+    }
+    year = pd.to_numeric(parcels["move_year"], errors="coerce").to_numpy(dtype=float)
+    bad_year = np.isnan(year) | (np.floor(np.nan_to_num(year)) != np.nan_to_num(year))
+    any_bad = bad_pollution | bad_year
+    for v in bad_number.values():
+        any_bad = any_bad | v
+    for pos in np.flatnonzero(any_bad).tolist():
+        where = f"firm {firm[pos]}"
+        if bad_pollution[pos]:
+            issues.append(InputIssue("parcels", pos + 2, "pollution", str(pollution[pos]),
+                                     f"{where}: pollution must be high, medium or low"))
+        for col, bad in bad_number.items():
+            if bad[pos]:
+                issues.append(InputIssue("parcels", pos + 2, col,
+                                         str(parcels[col].iloc[pos]),
+                                         f"{where}: must be a number ≥ 0"))
+        if bad_year[pos]:
+            issues.append(InputIssue("parcels", pos + 2, "move_year",
+                                     str(parcels["move_year"].iloc[pos]),
+                                     f"{where}: must be a whole year"))
     if parcels["firm_id"].duplicated().any():
         dup = parcels.loc[parcels["firm_id"].duplicated(), "firm_id"].iloc[0]
         issues.append(

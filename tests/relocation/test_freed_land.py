@@ -253,6 +253,17 @@ def test_bad_input_names_table_row_and_column(parcels):
         classify_freed_land(bad, FreedLand(), YEARS, allocate=allocate_social_housing)
     msg = str(err.value)
     assert "parcels, row 3, column pollution" in msg and "F_OUT500" in msg
+    bad = parcels.copy()
+    bad["area_m2"] = bad["area_m2"].astype(float)
+    bad["move_year"] = bad["move_year"].astype(float)
+    bad.loc[0, "area_m2"] = float("inf")
+    bad.loc[2, "area_m2"] = -1.0
+    bad.loc[2, "move_year"] = 2027.5
+    bad.loc[3, "jobs_distance_km"] = float("inf")  # no remaining jobs: allowed
+    with pytest.raises(InputError) as err:
+        classify_freed_land(bad, FreedLand(), YEARS, allocate=allocate_social_housing)
+    where = sorted((i.row, i.column) for i in err.value.issues)
+    assert where == [(2, "area_m2"), (4, "area_m2"), (4, "move_year")]
     firms, st, sites = _world(SPEC)
     with pytest.raises(InputError) as err:
         freed_parcels(firms, _moves(["F_IN500", "NOPE"]), st, sites)
