@@ -218,7 +218,7 @@ def run_guarded(work: Callable[[], int | None]) -> None:
         code = EXIT_BAD_INPUT
     except InfeasibleError as exc:
         _err(_t("err.infeasible"))
-        for line in exc.explanation:
+        for line in exc.lines(current_language()):
             _err("  " + line)
         code = EXIT_INFEASIBLE
     except KeyboardInterrupt:

@@ -780,3 +780,91 @@ _VI.update({
     "key.stability.year_shift_vnd_per_year": "chi phí cho mỗi năm lệch so với năm của "
     "phương án gốc, đồng",
 })
+
+# ---- infeasibility explanations (relocation/infeasibility.py): each a Note's template.
+# Numbers carry their format here and are shown in the language's style (1,300 / 1.300).
+_EN.update({
+    "infeas.no_site": "{n:,} mandatory firm(s) have no compatible site with land open by "
+    "their zone's deadline or after they are ready: {names}",
+    "infeas.before_over_ceiling": "{before:,} firms moved before {start} already exceed the "
+    "ceiling of {share:.0%} by {year} ({hi:,} firms)",
+    "infeas.due_over_ceiling": "{due:,} mandatory firms are due by {year}, but the ceiling of "
+    "{share:.0%} allows only {allowed:,} moves by then",
+    "infeas.capacity": "{share:.0%} by {year} needs {need:,} moves; the yearly processing "
+    "capacity allows {k} × {cap:,} = {total:,}",
+    "infeas.ready": "{share:.0%} by {year} needs {need:,} moves; only {ready:,} firms are "
+    "ready and have compatible land open by {year}",
+    "infeas.land": "{share:.0%} by {year} needs {need:,} moves; the {need:,} smallest ready "
+    "firms need {smallest_ha:,.1f} ha but only {land_ha:,.1f} ha of land is open by {year}",
+    "infeas.core_head": "these rules cannot all hold together:",
+    "infeas.no_core": "the solver proved that no plan keeps every rule (no short set of "
+    "conflicting rules was found in time)",
+    "infeas.best_share": "the highest share achievable by {year} is {share:.1%}",
+    "infeas.no_plan": "no plan within the time limit; allow more time (--time-limit)",
+    "rule.quota_min": "at least {share:.0%} of the {n:,} slated firms moved by {year} "
+    "({count:,} firms)",
+    "rule.quota_max": "at most {share:.0%} moved by {year} ({count:,} firms)",
+    "rule.capacity": "the land of {name} ({site}) open by {year}: {ha:,.1f} ha",
+    "rule.moves": "the yearly processing capacity in {year}: {cap:,} moves",
+    "rule.min_moves": "at least {n:,} moves in {year} while firms wait",
+    "rule.move_group": "the firms of move group {group} move together",
+    "rule.clearance": "park {park} is empty by {year}",
+    "rule.budget": "the support budget in {year}: {vnd:,.0f} VND",
+    "rule.deadline": "mandatory firm {firm} ({name}) moves by its zone's deadline {year}",
+    "rule.other": "rule {key}",
+    "rule.many_capacity": "{n} capacity rules, e.g. {sample} (together {ha:,.1f} ha in "
+    "{years})",
+    "rule.many_deadline": "{n} deadline rules, e.g. {sample}",
+    # The solver's degraded answers (models/conflicts.py returns their codes).
+    "search.feasible": "the guarded rules hold together: no conflict among them",
+    "search.time_limit": "no conflicting rules found within {seconds:g} s (status {status})",
+    "search.no_plan_relaxed": "no plan even without this window's minimum",
+    "search.share_time_limit": "no plan found within {seconds:g} s (status {status})",
+    "search.share_unproven": "time limit reached: the share is achievable, maybe not the "
+    "highest",
+})
+_VI.update({
+    "infeas.no_site": "{n:,} doanh nghiệp bắt buộc di dời không có địa điểm phù hợp với đất "
+    "mở trước hạn chót của vùng hoặc sau khi doanh nghiệp sẵn sàng: {names}",
+    "infeas.before_over_ceiling": "{before:,} doanh nghiệp đã chuyển trước năm {start} đã "
+    "vượt mức trần {share:.0%} đến hết {year} ({hi:,} doanh nghiệp)",
+    "infeas.due_over_ceiling": "{due:,} doanh nghiệp bắt buộc đến hạn di dời trước hết "
+    "{year}, nhưng mức trần {share:.0%} chỉ cho phép {allowed:,} lượt di dời đến lúc đó",
+    "infeas.capacity": "chỉ tiêu {share:.0%} đến hết {year} cần {need:,} lượt di dời; năng "
+    "lực xử lý hằng năm chỉ cho phép {k} × {cap:,} = {total:,}",
+    "infeas.ready": "chỉ tiêu {share:.0%} đến hết {year} cần {need:,} lượt di dời; chỉ có "
+    "{ready:,} doanh nghiệp sẵn sàng và có đất phù hợp mở trước hết {year}",
+    "infeas.land": "chỉ tiêu {share:.0%} đến hết {year} cần {need:,} lượt di dời; {need:,} "
+    "doanh nghiệp sẵn sàng nhỏ nhất cần {smallest_ha:,.1f} ha nhưng đến hết {year} chỉ có "
+    "{land_ha:,.1f} ha đất mở",
+    "infeas.core_head": "các quy định sau không thể cùng được đáp ứng:",
+    "infeas.no_core": "bộ giải đã chứng minh không có kế hoạch nào giữ được mọi quy định "
+    "(không tìm kịp một tập ngắn các quy định mâu thuẫn nhau)",
+    "infeas.best_share": "tỷ lệ cao nhất có thể đạt đến hết {year} là {share:.1%}",
+    "infeas.no_plan": "không có kế hoạch trong thời gian cho phép; hãy cho thêm thời gian "
+    "(--time-limit)",
+    "rule.quota_min": "ít nhất {share:.0%} trong {n:,} doanh nghiệp phải di dời đã chuyển "
+    "đến hết {year} ({count:,} doanh nghiệp)",
+    "rule.quota_max": "nhiều nhất {share:.0%} đã chuyển đến hết {year} ({count:,} doanh "
+    "nghiệp)",
+    "rule.capacity": "đất của {name} ({site}) mở đến hết {year}: {ha:,.1f} ha",
+    "rule.moves": "năng lực xử lý hằng năm trong năm {year}: {cap:,} lượt di dời",
+    "rule.min_moves": "ít nhất {n:,} lượt di dời trong năm {year} khi còn doanh nghiệp chờ",
+    "rule.move_group": "các doanh nghiệp của nhóm di dời {group} chuyển cùng nhau",
+    "rule.clearance": "khu {park} không còn doanh nghiệp nào đến hết {year}",
+    "rule.budget": "ngân sách hỗ trợ năm {year}: {vnd:,.0f} đồng",
+    "rule.deadline": "doanh nghiệp bắt buộc {firm} ({name}) di dời trước hạn chót {year} "
+    "của vùng",
+    "rule.other": "quy định {key}",
+    "rule.many_capacity": "{n} quy định về quỹ đất, ví dụ {sample} (tổng cộng {ha:,.1f} ha "
+    "trong các năm {years})",
+    "rule.many_deadline": "{n} quy định về hạn chót, ví dụ {sample}",
+    "search.feasible": "các quy định được bảo vệ cùng được đáp ứng: không có mâu thuẫn",
+    "search.time_limit": "không tìm được quy định mâu thuẫn trong {seconds:g} giây (trạng "
+    "thái {status})",
+    "search.no_plan_relaxed": "không có kế hoạch ngay cả khi bỏ mức tối thiểu của cửa sổ này",
+    "search.share_time_limit": "không tìm được kế hoạch trong {seconds:g} giây (trạng thái "
+    "{status})",
+    "search.share_unproven": "hết thời gian: tỷ lệ này đạt được, nhưng có thể chưa phải cao "
+    "nhất",
+})

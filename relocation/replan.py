@@ -510,14 +510,13 @@ def replan_workspace(
     from geodata.outputs import check_destination
     from geodata.workspace import read_actuals, read_workspace
     from relocation.diff import read_run
-    from relocation.domain.errors import InfeasibleError
     from relocation.phases import enter_phase
     from relocation.run_folder import write_run
     from relocation.workflow import (
         PlanOptions,
         RunOutcome,
         effective_scenario,
-        infeasible_lines,
+        infeasible_error,
         plan_scenario,
     )
 
@@ -557,7 +556,7 @@ def replan_workspace(
               token=token, extra_tables=extra)
     outcome = RunOutcome(result.summary, result.plan, out, result)
     if result.infeasible:
-        raise InfeasibleError(infeasible_lines(result), best_share=result.best_share)
+        raise infeasible_error(result)
     return outcome
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from relocation.domain.land_ledger import summary_lines as freed_land_lines
 from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS
+from relocation.infeasibility import explanation_lines
 from relocation.messages import bn, number, t
 
 
@@ -30,7 +31,7 @@ def plan_report(summary: Mapping[str, Any], out: Path, lang: str = "en") -> str:
     for w in (summary.get("freed_land") or {}).get("warnings", []):
         lines.append("  " + t(lang, "report.land_warning", text=w))
     if summary.get("terms") is None:
-        lines += ["  " + e for e in summary.get("explanation", [])]
+        lines += ["  " + e for e in explanation_lines(summary, lang)]
         lines.append("  " + t(lang, "report.summary_file", path=out / "summary.json"))
         return "\n".join(lines)
     f = summary["firms"]
