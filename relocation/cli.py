@@ -880,7 +880,7 @@ def diff_command(
 
         a, b = read_run(run_a), read_run(run_b)
         d = diff_runs(a, b)
-        typer.echo(format_diff(d, str(run_a), str(run_b), limit))
+        typer.echo(format_diff(d, str(run_a), str(run_b), limit, current_language()))
         if out is not None:
             write_diff_csv(d, out)
             typer.echo(_t("out.wrote", path=out))

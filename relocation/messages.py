@@ -868,3 +868,87 @@ _VI.update({
     "search.share_unproven": "hết thời gian: tỷ lệ này đạt được, nhưng có thể chưa phải cao "
     "nhất",
 })
+
+# ---- relocation diff (relocation/diff.py)
+_EN.update({
+    "diff.head": "B = {b} compared with A = {a} (VND bn, B − A)",
+    "diff.total": "{what} {a} → {b}  ({delta})",
+    "diff.objective": "objective",
+    "diff.cost": "cost",
+    "diff.disruption": "disruption",
+    "diff.by_term": "by term: {terms}",
+    "diff.changed": "firms changed: {n}",
+    "diff.more": "… {n} more (see --out)",
+    "diff.change.earlier": "earlier",
+    "diff.change.later": "later",
+    "diff.change.elsewhere": "elsewhere",
+    "diff.change.elsewhere_earlier": "elsewhere+earlier",
+    "diff.change.elsewhere_later": "elsewhere+later",
+    "diff.change.no_longer": "no longer",
+    "diff.change.newly": "newly",
+    "diff.col.firm_id": "firm_id",
+    "diff.col.firm_name": "firm_name",
+    "diff.col.change": "change",
+    "diff.col.year": "year A→B",
+    "diff.col.site": "site A→B",
+    "diff.col.delta": "Δ VND bn",
+})
+_VI.update({
+    "diff.head": "B = {b} so với A = {a} (tỷ đồng, B − A)",
+    "diff.total": "{what} {a} → {b}  ({delta})",
+    "diff.objective": "mục tiêu",
+    "diff.cost": "chi phí",
+    "diff.disruption": "xáo trộn",
+    "diff.by_term": "theo khoản: {terms}",
+    "diff.changed": "doanh nghiệp thay đổi: {n}",
+    "diff.more": "… còn {n} doanh nghiệp (xem --out)",
+    "diff.change.earlier": "sớm hơn",
+    "diff.change.later": "muộn hơn",
+    "diff.change.elsewhere": "nơi khác",
+    "diff.change.elsewhere_earlier": "nơi khác và sớm hơn",
+    "diff.change.elsewhere_later": "nơi khác và muộn hơn",
+    "diff.change.no_longer": "không còn di dời",
+    "diff.change.newly": "mới di dời",
+    "diff.col.firm_id": "mã DN",
+    "diff.col.firm_name": "tên doanh nghiệp",
+    "diff.col.change": "thay đổi",
+    "diff.col.year": "năm A→B",
+    "diff.col.site": "địa điểm A→B",
+    "diff.col.delta": "Δ tỷ đồng",
+})
+
+# ---- reading a run folder (relocation/run_folder.py check_run_folder, relocation/diff.py):
+# keyed by the English text, as the issue messages above.
+_EN.update({
+    "summary.run_compare": "cannot compare the run",
+    "summary.run_draw": "cannot draw the run",
+    "summary.run_outputs": "cannot write the outputs of the run",
+    "issue.no_run": "no such run folder",
+    "issue.not_run": "missing: not a run folder",
+    "issue.bad_json": "bad JSON: {why}",
+    "issue.not_summary": "not a run summary (expected a JSON object)",
+    "issue.no_plan_compare": "the run has no plan to compare (status {status})",
+    "issue.no_plan_draw": "the run has no plan to draw (status {status})",
+    "issue.no_plan_read": "the run has no plan to read (status {status})",
+    "issue.no_plan_outputs": "the run has no plan to write the outputs of (status {status})",
+    "issue.scheduled_twice": "firm scheduled twice",
+    "issue.changed_input": "changed since the run (its hash differs from the run's "
+    "summary.json); plan again",
+})
+_VI.update({
+    "summary.run_compare": "không so sánh được lần chạy",
+    "summary.run_draw": "không vẽ được lần chạy",
+    "summary.run_outputs": "không ghi được các đầu ra của lần chạy",
+    "issue.no_run": "không có thư mục lần chạy này",
+    "issue.not_run": "thiếu: không phải thư mục lần chạy",
+    "issue.bad_json": "JSON sai: {why}",
+    "issue.not_summary": "không phải tóm tắt của lần chạy (cần một đối tượng JSON)",
+    "issue.no_plan_compare": "lần chạy không có kế hoạch để so sánh (trạng thái {status})",
+    "issue.no_plan_draw": "lần chạy không có kế hoạch để vẽ (trạng thái {status})",
+    "issue.no_plan_read": "lần chạy không có kế hoạch để đọc (trạng thái {status})",
+    "issue.no_plan_outputs": "lần chạy không có kế hoạch để ghi các đầu ra (trạng thái "
+    "{status})",
+    "issue.scheduled_twice": "doanh nghiệp có hai lịch di dời",
+    "issue.changed_input": "đã thay đổi từ sau lần chạy (mã băm khác với summary.json của "
+    "lần chạy); hãy lập lại kế hoạch",
+})
