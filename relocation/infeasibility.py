@@ -13,7 +13,6 @@ when shown, with the language's number style (``1,300`` / ``1.300``).
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -22,24 +21,7 @@ from typing import Any
 import numpy as np
 
 from relocation.domain.problem import Problem
-from relocation.messages import CATALOGUE, LANGUAGES, number
-
-
-class _Formatter(string.Formatter):
-    """``str.format`` whose numbers follow the language's style and whose notes render."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, Note):
-            return value.text(self.lang)
-        if isinstance(value, (list, tuple)):
-            return "; ".join(self.format_field(v, format_spec) for v in value)
-        text = format(value, format_spec)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return number(text, self.lang)
-        return text
+from relocation.messages import tn
 
 
 def _clean(value: Any) -> Any:
@@ -85,8 +67,7 @@ class Note:
 
     def text(self, lang: str = "en") -> str:
         """The sentence in ``lang`` (``vi`` or ``en``; anything else gives English)."""
-        lang = lang if lang in LANGUAGES else "en"
-        return _Formatter(lang).format(CATALOGUE[lang][self.key], **self.values)
+        return tn(lang, self.key, **self.values)
 
     def as_dict(self) -> dict[str, Any]:
         """``{"key": …, "values": {…}}`` for ``summary.json`` (nested notes as dicts)."""

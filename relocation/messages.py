@@ -557,6 +557,39 @@ def t(lang: str, key: str, /, **values: Any) -> str:
     return template.format(**values) if values else template
 
 
+class _NumberFormatter(string.Formatter):
+    """``str.format`` whose numbers follow the language's style (``1,300`` / ``1.300``).
+
+    A value with a ``text(lang)`` method (an explanation note) is rendered in the same
+    language; a list of them is joined by ``"; "``.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if hasattr(value, "text") and callable(value.text):
+            return str(value.text(self.lang))
+        if isinstance(value, (list, tuple)):
+            return "; ".join(self.format_field(v, format_spec) for v in value)
+        text = format(value, format_spec)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return number(text, self.lang)
+        return text
+
+
+def tn(lang: str, key: str, /, **values: Any) -> str:
+    """Like :func:`t`, with every number in the language's style (``{n:,}``: 1.300 in vi).
+
+    Raises
+    ------
+    KeyError
+        The key is not in the catalogue.
+    """
+    lang = lang if lang in CATALOGUE else "en"
+    return _NumberFormatter(lang).format(CATALOGUE[lang][key], **values)
+
+
 def vi_locale(environ: Mapping[str, str]) -> bool:
     """True where the locale's messages are Vietnamese (``LC_ALL``, ``LC_MESSAGES``, ``LANG``)."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
@@ -951,4 +984,43 @@ _VI.update({
     "issue.scheduled_twice": "doanh nghiệp có hai lịch di dời",
     "issue.changed_input": "đã thay đổi từ sau lần chạy (mã băm khác với summary.json của "
     "lần chạy); hãy lập lại kế hoạch",
+})
+
+# ---- freed land after a plan (figures: relocation/domain/land_ledger.py summary_figures)
+_EN.update({
+    "land.totals": "freed land by {end}: {freed_ha:,.1f} ha freed ({parcels:,} parcels, "
+    "{before_ha:,.1f} ha of firms moved before the horizon), {usable_ha:,.1f} ha usable, "
+    "{waiting_ha:,.1f} ha awaiting remediation",
+    "land.usable_by_class": "usable by {end}: {classes}",
+    "land.waiting_by_class": "awaiting remediation in {end}, by planned use: {classes}",
+    "land.social_housing": "social housing usable by {end}: {units:,} units on {ha:,.1f} ha",
+    "land.province": "{delivered} = {share:.1%} of the province's {province_units:,} units by "
+    "{province_by_year}",
+    "land.delivered": " ({delivered:,} by {counted_by_year})",
+    "land.targets": "social-housing targets by {year}: {met} of {zones} zones met, {units:,} of "
+    "{goal:,} units, land shortfall {short_ha:,.1f} ha",
+    "land.classes_only": "freed land: {classes}",
+    "land.class": "{name} {ha:,.1f} ha",
+    "land.degraded": "{year}: social-housing land: CP-SAT found no allocation within "
+    "{seconds:g} s (status {status}); parcels chosen greedily by least value per m² (targets "
+    "met as far as the land allows, more valuable land may be used)",
+})
+_VI.update({
+    "land.totals": "đất giải phóng đến hết {end}: {freed_ha:,.1f} ha đã giải phóng ({parcels:,} "
+    "thửa, trong đó {before_ha:,.1f} ha của doanh nghiệp đã di dời trước kỳ kế hoạch), "
+    "{usable_ha:,.1f} ha sử dụng được, {waiting_ha:,.1f} ha chờ xử lý môi trường",
+    "land.usable_by_class": "sử dụng được đến hết {end}: {classes}",
+    "land.waiting_by_class": "chờ xử lý môi trường năm {end}, theo mục đích dự kiến: {classes}",
+    "land.social_housing": "nhà ở xã hội trên đất sử dụng được đến hết {end}: {units:,} căn "
+    "trên {ha:,.1f} ha",
+    "land.province": "{delivered} = {share:.1%} chỉ tiêu {province_units:,} căn của tỉnh đến "
+    "{province_by_year}",
+    "land.delivered": " ({delivered:,} căn đến hết {counted_by_year})",
+    "land.targets": "chỉ tiêu nhà ở xã hội đến hết {year}: {met}/{zones} khu vực đạt, "
+    "{units:,}/{goal:,} căn, thiếu {short_ha:,.1f} ha đất",
+    "land.classes_only": "đất giải phóng: {classes}",
+    "land.class": "{name} {ha:,.1f} ha",
+    "land.degraded": "{year}: đất nhà ở xã hội: CP-SAT không tìm được phương án phân bổ trong "
+    "{seconds:g} giây (trạng thái {status}); các thửa được chọn tham lam theo giá trị trên m² "
+    "thấp nhất (đạt chỉ tiêu trong chừng mực quỹ đất cho phép, có thể dùng đất giá trị hơn)",
 })
