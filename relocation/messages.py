@@ -6,11 +6,11 @@ with the same placeholders). The language is chosen once per command line
 (:func:`choose_language`): ``--lang``, else ``RELOCATION_LANG``, else Vietnamese where the
 locale is Vietnamese (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, first set wins), else English.
 
-The workspace validators (geodata/) write their issue messages in English. The frame of an
-issue (file, row, column, value) is translated here, and so are the common messages: the
-``issue.*`` keys are keyed by their English template, so that an English message matching a
-template is shown in Vietnamese with the same values. Messages no template matches are
-shown as written (English).
+The workspace validators (geodata/) write their issue messages in English, from the
+templates of :mod:`relocation.domain.issue_text` (the ``issue.*`` keys, merged into the
+catalogue here). The frame of an issue (file, row, column, value) is translated here, and
+so are the messages: an English message matching a template is shown in Vietnamese with
+the same values. Messages no template matches are shown as written (English).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from relocation.domain.errors import InputIssue
+from relocation.domain.issue_text import ISSUES
 
 LANGUAGES = ("vi", "en")
 #: The environment setting naming the language (``vi`` or ``en``).
@@ -213,36 +214,6 @@ _EN: dict[str, str] = {
     "summary.not_workspace": "{path} is not a valid workspace",
     "summary.not_actuals": "{path} is not a valid actuals table",
     "summary.run_at": "cannot read the run {path}",
-    # ---- issue messages (keyed by the English template the validators write)
-    "issue.missing_column": "required column is missing",
-    "issue.missing_column_found": "missing required column{why} (columns found: {found})",
-    "issue.missing_col": "missing column",
-    "issue.missing": "missing",
-    "issue.not_number": "not a number",
-    "issue.not_number_hint": "not a number (use '.' for decimals and no thousands separators)",
-    "issue.not_whole": "not a whole number",
-    "issue.not_bool": "not a boolean",
-    "issue.not_allowed": "not an allowed value",
-    "issue.must_gt": "must be > {minimum}",
-    "issue.must_ge": "must be ≥ {minimum}",
-    "issue.duplicate": "duplicate {column} (rows {rows})",
-    "issue.duplicate_id": "duplicate firm id",
-    "issue.unknown_ref": "unknown {target}: {ids}",
-    "issue.unknown_site": "unknown site id",
-    "issue.unknown_zone": "unknown zone id",
-    "issue.unknown_key": "unknown key {key}; {table} has {keys}",
-    "issue.unknown_column": "unknown column, ignored",
-    "issue.no_folder": "no such folder",
-    "issue.not_folder": "not a folder",
-    "issue.not_utf8": "not UTF-8 text",
-    "issue.geometry": "missing or empty geometry",
-    "issue.lang": "must be vi or en",
-    "issue.tiles": "must be osm",
-    "issue.set_syntax": "expected key=value, e.g. limits.max_moves_per_year=500",
-    "issue.explain_which": "give a FIRM_ID or --all (one of them)",
-    "issue.no_firm": "the run has no such firm",
-    "issue.out_exists": "the output folder exists; pass --force to replace it",
-    "issue.out_not_folder": "exists and is not a folder; choose another --out",
     # ---- keys
     "keys.header": "{n} settings (--set KEY=VALUE, or a grid file's keys):",
     "keys.default": "default",
@@ -460,36 +431,6 @@ _VI: dict[str, str] = {
     "summary.not_workspace": "{path} không phải là thư mục dữ liệu hợp lệ",
     "summary.not_actuals": "{path} không phải là bảng actuals hợp lệ",
     "summary.run_at": "không đọc được lần chạy {path}",
-    "issue.missing_column": "thiếu cột bắt buộc",
-    "issue.missing_column_found": "thiếu cột bắt buộc{why} (các cột có: {found})",
-    "issue.missing_col": "thiếu cột",
-    "issue.missing": "thiếu",
-    "issue.not_number": "không phải là số",
-    "issue.not_number_hint": "không phải là số (dùng '.' cho phần thập phân và không dùng "
-    "dấu phân cách hàng nghìn)",
-    "issue.not_whole": "không phải là số nguyên",
-    "issue.not_bool": "không phải giá trị đúng/sai",
-    "issue.not_allowed": "không phải giá trị được phép",
-    "issue.must_gt": "phải > {minimum}",
-    "issue.must_ge": "phải ≥ {minimum}",
-    "issue.duplicate": "{column} bị trùng (các dòng {rows})",
-    "issue.duplicate_id": "mã doanh nghiệp bị trùng",
-    "issue.unknown_ref": "không có {target}: {ids}",
-    "issue.unknown_site": "không có mã địa điểm này",
-    "issue.unknown_zone": "không có mã vùng này",
-    "issue.unknown_key": "khoá lạ {key}; {table} có {keys}",
-    "issue.unknown_column": "cột lạ, bỏ qua",
-    "issue.no_folder": "không có thư mục này",
-    "issue.not_folder": "không phải thư mục",
-    "issue.not_utf8": "không phải văn bản UTF-8",
-    "issue.geometry": "thiếu hình học hoặc hình học rỗng",
-    "issue.lang": "phải là vi hoặc en",
-    "issue.tiles": "phải là osm",
-    "issue.set_syntax": "cần dạng khoá=giá_trị, ví dụ limits.max_moves_per_year=500",
-    "issue.explain_which": "cho một FIRM_ID hoặc --all (một trong hai)",
-    "issue.no_firm": "lần chạy không có doanh nghiệp này",
-    "issue.out_exists": "thư mục kết quả đã có; thêm --force để thay nó",
-    "issue.out_not_folder": "đã có và không phải thư mục; hãy chọn --out khác",
     "keys.header": "{n} thiết lập (--set KHOÁ=GIÁ_TRỊ, hoặc khoá của tệp lưới):",
     "keys.default": "mặc định",
     "keys.none": "không có",
@@ -524,6 +465,11 @@ _VI: dict[str, str] = {
     "replan.stability": "hàm mục tiêu không kể khoản ổn định {objective} (khoản ổn định "
     "{stability})",
 }
+
+# The issue messages' wording lives in the domain (relocation/domain/issue_text.py), where
+# geodata/ reads it to write its messages; here it joins the catalogue.
+_EN.update({key: en for key, (en, _vi) in ISSUES.items()})
+_VI.update({key: vi for key, (_en, vi) in ISSUES.items()})
 
 #: The help framework's own English words and the keys translating them.
 FRAMEWORK_KEYS = {
@@ -647,10 +593,12 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
         if not key.startswith(("summary.", "issue.")):
             continue
         pattern = ""
+        seen: set[str] = set()
         for literal, name, _spec, _conv in string.Formatter().parse(template):
             pattern += re.escape(literal)
-            if name:
-                pattern += f"(?P<{name}>.*?)"
+            if name:  # a field used twice must repeat what it matched the first time
+                pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.*?)"
+                seen.add(name)
         out.append((re.compile(f"^{pattern}$", re.DOTALL), key))
     # Longer templates first, so that "missing required column…" wins over "missing".
     out.sort(key=lambda item: -len(_EN[item[1]]))
@@ -664,8 +612,19 @@ def translate(text: str, lang: str) -> str:
     for pattern, key in _patterns():
         match = pattern.match(text)
         if match:
-            return CATALOGUE[lang][key].format(**match.groupdict())
+            return _as_written(CATALOGUE[lang][key]).format(**match.groupdict())
     return text
+
+
+@lru_cache(maxsize=512)
+def _as_written(template: str) -> str:
+    """``template`` without format specs and conversions: its values are already text."""
+    out = ""
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        out += literal.replace("{", "{{").replace("}", "}}")
+        if name is not None:
+            out += "{" + name + "}"
+    return out
 
 
 def format_issue(issue: InputIssue, lang: str) -> str:
@@ -1023,4 +982,56 @@ _VI.update({
     "land.degraded": "{year}: đất nhà ở xã hội: CP-SAT không tìm được phương án phân bổ trong "
     "{seconds:g} giây (trạng thái {status}); các thửa được chọn tham lam theo giá trị trên m² "
     "thấp nhất (đạt chỉ tiêu trong chừng mực quỹ đất cho phép, có thể dùng đất giá trị hơn)",
+})
+
+# ---- relocation outputs and relocation pareto (relocation/cli.py)
+_EN.update({
+    "cmd.outputs.run": "Run folder, or a sweep or Pareto folder.",
+    "cmd.outputs.which": "Outputs to write: schedule.xlsx,plan.gpkg,map.html (default all).",
+    "cmd.outputs.workspace": "The workspace, when it has moved since the run.",
+    "cmd.outputs.missing": "Write only the outputs a folder lacks.",
+    "cmd.pareto.out": "Pareto folder to write (or resume).",
+    "cmd.pareto.tolerances": "Cost tolerances ε, shares or percentages, e.g. 0,0.5%,1%,2% "
+    "(default 0,0.25%,0.5%,1%,2%,4%,8%).",
+    "cmd.pareto.gap": "A point is proven when its gap is at most this share (default: the "
+    "scenario's solver.relative_gap, 0.001).",
+    "cmd.pareto.workers_total": "CP-SAT threads for the whole run (default: all cores).",
+    "cmd.pareto.force": "Solve every point again (no resuming).",
+    "out.outputs_none": "{run}: every output is already there ({files})",
+    "out.outputs_wrote": "Wrote {files} in {run}",
+    "out.pareto_point": "[{done}/{total}] {name} (ε = {tol:.2%}): {status}, {what}{kept}",
+    "out.pareto_plan": "cost {cost:,.1f} bn VND, disruption {dis:,.1f} bn VND, gap {gap}",
+    "out.pareto_no_plan": "no plan",
+    "out.pareto_done": "Pareto front of {n} points in {out}/: {front} non-dominated, "
+    "{unproven} not proven within {gap:.2%}: pareto.csv, pareto.html",
+    "out.pareto_starved": "no plan within the time limit for {n} point(s): {names}; run the "
+    "same command again to retry them (or allow more time, --time-limit)",
+    "out.pareto_stopped": "{n} point(s) are finished in {out}/scenarios; run the same "
+    "command again to resume",
+})
+_VI.update({
+    "cmd.outputs.run": "Thư mục lần chạy, hoặc thư mục quét hay biên Pareto.",
+    "cmd.outputs.which": "Các đầu ra cần ghi: schedule.xlsx,plan.gpkg,map.html (mặc định: "
+    "tất cả).",
+    "cmd.outputs.workspace": "Thư mục dữ liệu, khi nó đã được chuyển chỗ sau lần chạy.",
+    "cmd.outputs.missing": "Chỉ ghi các đầu ra mà thư mục còn thiếu.",
+    "cmd.pareto.out": "Thư mục biên Pareto sẽ ghi (hoặc tiếp tục).",
+    "cmd.pareto.tolerances": "Các dung sai chi phí ε, dạng tỷ lệ hoặc phần trăm, ví dụ "
+    "0,0.5%,1%,2% (mặc định 0,0.25%,0.5%,1%,2%,4%,8%).",
+    "cmd.pareto.gap": "Một điểm được coi là đã chứng minh khi sai số tối ưu không vượt quá tỷ "
+    "lệ này (mặc định: solver.relative_gap của kịch bản, 0.001).",
+    "cmd.pareto.workers_total": "Số luồng CP-SAT cho cả lần chạy (mặc định: mọi lõi).",
+    "cmd.pareto.force": "Giải lại mọi điểm (không tiếp tục).",
+    "out.outputs_none": "{run}: mọi đầu ra đã có sẵn ({files})",
+    "out.outputs_wrote": "Đã ghi {files} trong {run}",
+    "out.pareto_point": "[{done}/{total}] {name} (ε = {tol:.2%}): {status}, {what}{kept}",
+    "out.pareto_plan": "chi phí {cost:,.1f} tỷ đồng, xáo trộn {dis:,.1f} tỷ đồng, sai số tối "
+    "ưu {gap}",
+    "out.pareto_no_plan": "không có kế hoạch",
+    "out.pareto_done": "Biên Pareto gồm {n} điểm trong {out}/: {front} điểm không bị trội, "
+    "{unproven} điểm chưa chứng minh được trong {gap:.2%}: pareto.csv, pareto.html",
+    "out.pareto_starved": "không có kế hoạch trong thời gian cho phép cho {n} điểm: {names}; "
+    "chạy lại cùng lệnh để thử lại (hoặc cho thêm thời gian, --time-limit)",
+    "out.pareto_stopped": "{n} điểm đã xong trong {out}/scenarios; chạy lại cùng lệnh để tiếp "
+    "tục",
 })
