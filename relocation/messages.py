@@ -612,8 +612,20 @@ def translate(text: str, lang: str) -> str:
     for pattern, key in _patterns():
         match = pattern.match(text)
         if match:
-            return _as_written(CATALOGUE[lang][key]).format(**match.groupdict())
+            values = match.groupdict()
+            for name in _numeric_fields(_EN[key]):  # numbers the template formatted
+                values[name] = number(values[name], lang)
+            return _as_written(CATALOGUE[lang][key]).format(**values)
     return text
+
+
+@lru_cache(maxsize=512)
+def _numeric_fields(template: str) -> frozenset[str]:
+    """Fields of ``template`` with a numeric format spec (``{n:,}``, ``{km:.1f}``)."""
+    return frozenset(
+        name for _, name, spec, _ in string.Formatter().parse(template)
+        if name and spec and spec[-1] in "dfgn%" or (name and spec and "," in spec)
+    )
 
 
 @lru_cache(maxsize=512)
@@ -1034,4 +1046,27 @@ _VI.update({
     "chạy lại cùng lệnh để thử lại (hoặc cho thêm thời gian, --time-limit)",
     "out.pareto_stopped": "{n} điểm đã xong trong {out}/scenarios; chạy lại cùng lệnh để tiếp "
     "tục",
+})
+
+# ---- the annual review (relocation/replan.py): history windows and warnings
+_EN.update({
+    "replan.window_met": "the {year} window ({lo_share:.0%}–{hi_share:.0%}) was met: {moved:,} "
+    "of {n:,} firms ({share:.1%}) had moved",
+    "replan.window_short": "the {year} window was missed by {short:,} firms: {moved:,} of "
+    "{n:,} ({share:.1%}) had moved, at least {lo:,} ({lo_share:.0%}) were due",
+    "replan.window_over": "the {year} window was exceeded by {over:,} firms: {moved:,} of "
+    "{n:,} had moved, at most {hi:,} ({hi_share:.0%}) were allowed",
+    "replan.unrecorded": "{n:,} firm(s) had a baseline move in or before {year} with no "
+    "actuals row: the move did not happen, they are re-planned from {next} (e.g. {ids})",
+})
+_VI.update({
+    "replan.window_met": "cửa sổ {year} ({lo_share:.0%}–{hi_share:.0%}) đã đạt: {moved:,} "
+    "trên {n:,} doanh nghiệp ({share:.1%}) đã di dời",
+    "replan.window_short": "cửa sổ {year} còn thiếu {short:,} doanh nghiệp: {moved:,} trên "
+    "{n:,} ({share:.1%}) đã di dời, cần ít nhất {lo:,} ({lo_share:.0%})",
+    "replan.window_over": "cửa sổ {year} bị vượt {over:,} doanh nghiệp: {moved:,} trên {n:,} "
+    "đã di dời, chỉ cho phép tối đa {hi:,} ({hi_share:.0%})",
+    "replan.unrecorded": "{n:,} doanh nghiệp có lượt di dời theo kế hoạch gốc trong hoặc "
+    "trước {year} mà không có dòng actuals: việc di dời chưa diễn ra, chúng được lập lại kế "
+    "hoạch từ {next} (ví dụ {ids})",
 })

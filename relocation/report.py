@@ -69,7 +69,8 @@ def plan_report(summary: Mapping[str, Any], out: Path, lang: str = "en") -> str:
     if lang == "vi":  # the status in words, with the code people search for
         status = f"{status_word(status, 'vi').lower()} ({status})"
     lines = [t(lang, "report.head", status=status, name=summary["scenario"])]
-    warnings = summary.get("input_warnings") or []
+    warnings = (lang == "vi" and summary.get("input_warnings_vi")) or summary.get(
+        "input_warnings") or []
     if warnings:
         lines.append("  " + t(lang, "report.warnings", n=len(warnings)))
         lines += [f"    {w}" for w in warnings[:10]]
@@ -118,10 +119,12 @@ def replan_report(summary: Mapping[str, Any], lang: str = "en") -> str:
     """The replan's lines after the plan report: history windows, warnings, changes."""
     info = summary.get("replan") or {}
     lines = [t(lang, "replan.head", year=info.get("as_of"))]
-    history = info.get("history_windows", [])
+    # The Vietnamese lines where the summary has them (a replan written before: English).
+    suffix = "_vi" if lang == "vi" and "history_windows_vi" in info else ""
+    history = info.get("history_windows" + suffix, [])
     for text in history:
         lines.append("  " + t(lang, "replan.history", text=text))
-    for w in info.get("warnings", []):
+    for w in info.get("warnings" + suffix, []):
         if w not in history:
             lines.append("  " + t(lang, "replan.warning", text=w))
     ch = summary.get("changes")

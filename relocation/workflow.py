@@ -42,7 +42,7 @@ from relocation.infeasibility import (
     precheck,
     render,
 )
-from relocation.messages import LANGUAGES
+from relocation.messages import LANGUAGES, format_issue
 from relocation.phases import check_stop, enter_phase
 from relocation.run_folder import SCHEDULE_COLUMNS, PlanResult, write_run
 
@@ -260,6 +260,7 @@ def build_summary(
         "progress": [] if res is None else list(res.progress),
         "inputs": dict(ws.input_hashes),
         "input_warnings": [w.format() for w in ws.warnings],
+        "input_warnings_vi": [format_issue(w, "vi") for w in ws.warnings],
         "workspace": str(ws.root),
         "command": list(command),
     }

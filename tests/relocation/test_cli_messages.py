@@ -65,7 +65,7 @@ def test_the_issue_wording_in_the_domain_is_complete_and_joins_the_catalogue():
     text = issue_text("station_outside", km=3.25, buffer_km=5.0)
     assert text == "the station lies 3.2 km outside the study area (the zones, plus 5 km)"
     assert messages.translate(text, "vi") == (
-        "nhà ga nằm ngoài vùng nghiên cứu 3.2 km (các vùng, cộng thêm 5 km)")
+        "nhà ga nằm ngoài vùng nghiên cứu 3,2 km (các vùng, cộng thêm 5 km)")
     twice = issue_text("required_table", table="firms", exts="firms.csv", gpkg="w.gpkg")
     assert messages.translate(twice, "vi") == (
         "thiếu bảng bắt buộc 'firms': cần một trong các tệp firms.csv hoặc lớp 'firms' trong "

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_cli
-from helpers_workspace import write_workspace
+from helpers_workspace import tables, write_workspace
 
+from geodata.validate import WARN_EMPLOYEES
 from relocation.sweep import PointResult, SweepOutcome, SweepPoint, SweepSpec
 from relocation.sweep.report import comparison_frame, render_report_html
 
@@ -108,7 +109,9 @@ def test_the_sweep_report_shows_each_sentence_of_an_explanation_in_its_own_eleme
 
 
 def test_the_freed_land_lines_after_a_plan_in_both_languages(tmp_path):
-    ws = write_workspace(tmp_path / "ws")
+    data = tables()
+    data["firms"].loc[0, "employees"] = "25000"  # a warning, not an error
+    ws = write_workspace(tmp_path / "ws", overrides=data)
     vi = run_cli("--lang", "vi", "plan", str(ws), "--out", str(tmp_path / "run"), "--quiet",
                  "--time-limit", "10")
     assert vi.returncode == 0, vi.stderr
@@ -120,13 +123,19 @@ def test_the_freed_land_lines_after_a_plan_in_both_languages(tmp_path):
         text = f"{v:,.1f}"
         return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
 
-    assert vi.stdout.startswith("Kế hoạch tối ưu (OPTIMAL) cho kịch bản 'test'")
+    status = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))[
+        "status"]
+    word = {"OPTIMAL": "tối ưu", "FEASIBLE": "khả thi"}[status]
+    assert vi.stdout.startswith(f"Kế hoạch {word} ({status}) cho kịch bản 'test'")
     assert (f"  đất giải phóng đến hết {end}: {ha(land['freed_ha'], 'vi')} ha đã giải phóng "
             f"({land['parcels']} thửa, trong đó {ha(land['freed_before_horizon_ha'], 'vi')} ha "
             "của doanh nghiệp đã di dời trước kỳ kế hoạch)") in vi.stdout
     assert (f"    nhà ở xã hội trên đất sử dụng được đến hết {end}: {sh['units']} căn trên "
             f"{ha(sh['usable_ha'], 'vi')} ha") in vi.stdout
     assert f"    sử dụng được đến hết {end}: Lõi TOD (gần ga) " in vi.stdout
+    many = f"{WARN_EMPLOYEES:,}".replace(",", ".")
+    assert ("    cảnh báo: firms.csv, dòng 2, cột employees (giá trị '25000'): số lao động "
+            f"nhiều bất thường (trên {many})") in vi.stdout
     words = vi.stdout.split("kết quả trong")[0]  # before the file names
     assert "freed" not in words and "usable" not in words and "social" not in words
     en = run_cli("--lang", "en", "plan", str(ws), "--out", str(tmp_path / "run"), "--quiet",
@@ -137,3 +146,4 @@ def test_the_freed_land_lines_after_a_plan_in_both_languages(tmp_path):
     assert (f"    social housing usable by {end}: {sh['units']} units on "
             f"{ha(sh['usable_ha'], 'en')} ha") in en.stdout
     assert not VI_LETTERS.search(en.stdout.split("freed land by")[1].split("outputs in")[0])
+    assert f"unusually many employees (over {WARN_EMPLOYEES:,})" in en.stdout

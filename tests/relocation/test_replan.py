@@ -146,6 +146,14 @@ def test_missed_history_window_is_reported_not_fatal(tmp_path: Path, baseline) -
     text = out.summary["replan"]["history_windows"][0]
     assert text.startswith("the 2025 window was missed by 1 firms")
     assert out.plan is not None
+    # The terminal says it in the run's language.
+    from relocation.report import replan_report
+
+    vi = replan_report(out.summary, "vi")
+    assert "  lịch sử: cửa sổ 2025 còn thiếu 1 doanh nghiệp: 1 trên 4 (25,0%) đã di dời, " \
+        "cần ít nhất 2 (50%)" in vi
+    assert "  cảnh báo: cửa sổ 2025 còn thiếu" not in vi  # a history line is not repeated
+    assert "history: the 2025 window was missed by 1 firms" in replan_report(out.summary, "en")
 
 
 def test_locks_and_forbids_are_honoured(tmp_path: Path) -> None:
