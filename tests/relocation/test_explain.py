@@ -64,3 +64,17 @@ def test_a_note_renders_numbers_in_the_language_style_and_survives_json():
     assert back.text("vi") == ("6 quy định về quỹ đất, ví dụ năng lực xử lý hằng năm trong năm "
                                "2025: 1.650 lượt di dời; năng lực xử lý hằng năm trong năm 2025: "
                                "1.650 lượt di dời (tổng cộng 1.234,5 ha trong các năm 2025, 2026)")
+
+
+def test_a_degraded_search_is_a_code_the_application_words():
+    from models.conflicts import find_conflicts, search_best_share
+    from relocation.infeasibility import search_note
+
+    p = make_problem([{} for _ in range(3)], [{"free_area_m2": 1e6}],
+                     {"horizon": {"start": 2024, "end": 2025}})
+    found = find_conflicts(p, time_limit_s=10)
+    assert found.rules is None and found.reason == "search.feasible"
+    assert search_note(found).text("vi") == (
+        "các quy định được bảo vệ cùng được đáp ứng: không có mâu thuẫn")
+    share = search_best_share(p, 2025, PARAMS)
+    assert share.proven and search_note(share) is None
