@@ -1070,3 +1070,44 @@ _VI.update({
     "trước {year} mà không có dòng actuals: việc di dời chưa diễn ra, chúng được lập lại kế "
     "hoạch từ {next} (ví dụ {ids})",
 })
+
+# ---- command-line options and run folders refused by the application (keyed by the
+# English text, as the issue messages of relocation/domain/issue_text.py)
+_EN.update({
+    "summary.bad_tolerances": "bad --tolerances option",
+    "issue.share_0_1": "must be a share in 0–1",
+    "issue.share_0_1_pct": "must be a share in 0–1 (0–100%)",
+    "issue.no_tolerance": "no tolerance given",
+    "issue.no_quota_floor": "no quota floor given",
+    "issue.no_quota_window": "the scenario has no quota window: pass --by-year",
+    "issue.quota_or_grid": "give exactly one of --quota and --grid",
+    "issue.by_year_with_quota": "--by-year goes with --quota (a grid names its windows)",
+    "issue.grid_no_scenario": "the grid file defines no scenario",
+    "issue.grid_too_many": "{n} scenarios; at most {limit}",
+    "issue.as_of_no_year": "leaves no year to plan: the horizon ends in {end}",
+    "issue.fact_after_review": "a '{status}' row must be dated in or before the review year "
+    "{year} (--as-of)",
+    "issue.committed_after_review": "a committed move must be after the review year {year} "
+    "(record it as 'moved' if it happened)",
+    "issue.run_workspace_gone": "the run's workspace folder is not there",
+    "issue.not_run_with_plan": "not a run folder with a plan (missing {files})",
+})
+_VI.update({
+    "summary.bad_tolerances": "tuỳ chọn --tolerances sai",
+    "issue.share_0_1": "phải là tỷ lệ trong khoảng 0–1",
+    "issue.share_0_1_pct": "phải là tỷ lệ trong khoảng 0–1 (0–100%)",
+    "issue.no_tolerance": "chưa cho dung sai nào",
+    "issue.no_quota_floor": "chưa cho mức sàn chỉ tiêu nào",
+    "issue.no_quota_window": "kịch bản không có cửa sổ chỉ tiêu: hãy thêm --by-year",
+    "issue.quota_or_grid": "cho đúng một trong hai: --quota hoặc --grid",
+    "issue.by_year_with_quota": "--by-year đi cùng --quota (tệp lưới tự nêu các cửa sổ)",
+    "issue.grid_no_scenario": "tệp lưới không định nghĩa kịch bản nào",
+    "issue.grid_too_many": "{n} kịch bản; tối đa {limit}",
+    "issue.as_of_no_year": "không còn năm nào để lập kế hoạch: kỳ kế hoạch kết thúc năm {end}",
+    "issue.fact_after_review": "dòng '{status}' phải có năm trong hoặc trước năm rà soát "
+    "{year} (--as-of)",
+    "issue.committed_after_review": "một cam kết di dời phải sau năm rà soát {year} (ghi là "
+    "'moved' nếu đã diễn ra)",
+    "issue.run_workspace_gone": "không còn thư mục dữ liệu của lần chạy",
+    "issue.not_run_with_plan": "không phải thư mục lần chạy có kế hoạch (thiếu {files})",
+})
