@@ -616,6 +616,12 @@ def translate(text: str, lang: str) -> str:
             for name in _numeric_fields(_EN[key]):  # numbers the template formatted
                 values[name] = number(values[name], lang)
             return _as_written(CATALOGUE[lang][key]).format(**values)
+    # "quota.0: min_share (0.9) is above …": a setting's path, then a message.
+    where, sep, rest = text.partition(": ")
+    if sep and where and " " not in where:
+        inner = translate(rest, lang)
+        if inner != rest:
+            return f"{where}: {inner}"
     return text
 
 

@@ -502,6 +502,86 @@ ISSUES: dict[str, tuple[str, str]] = {
         "neither a run folder (summary.json) nor a sweep folder (sweep.json)",
         "không phải thư mục lần chạy (summary.json) cũng không phải thư mục quét (sweep.json)",
     ),
+    "issue.pyd_ge": (
+        "Input should be greater than or equal to {limit}",
+        "phải lớn hơn hoặc bằng {limit}",
+    ),
+    "issue.pyd_gt": (
+        "Input should be greater than {limit}",
+        "phải lớn hơn {limit}",
+    ),
+    "issue.pyd_le": (
+        "Input should be less than or equal to {limit}",
+        "phải nhỏ hơn hoặc bằng {limit}",
+    ),
+    "issue.pyd_lt": (
+        "Input should be less than {limit}",
+        "phải nhỏ hơn {limit}",
+    ),
+    "issue.pyd_number": (
+        "Input should be a valid number, unable to parse string as a number",
+        "phải là một số (không đọc được chuỗi thành số)",
+    ),
+    "issue.pyd_int_fraction": (
+        "Input should be a valid integer, got a number with a fractional part",
+        "phải là số nguyên (giá trị có phần thập phân)",
+    ),
+    "issue.pyd_int_parse": (
+        "Input should be a valid integer, unable to parse string as an integer",
+        "phải là số nguyên (không đọc được chuỗi thành số nguyên)",
+    ),
+    "issue.pyd_bool": (
+        "Input should be a valid boolean, unable to interpret input",
+        "phải là giá trị đúng/sai (không hiểu được giá trị)",
+    ),
+    "issue.pyd_expected": (
+        "Input should be {expected}",
+        "phải là {expected}",
+    ),
+    "issue.pyd_finite": (
+        "Input should be a finite number",
+        "phải là một số hữu hạn",
+    ),
+    "issue.end_before_start": (
+        "end ({end}) is before start ({start})",
+        "năm cuối ({end}) trước năm đầu ({start})",
+    ),
+    "issue.horizon_too_long": (
+        "the horizon may span at most 41 years",
+        "kỳ kế hoạch dài tối đa 41 năm",
+    ),
+    "issue.min_above_max": (
+        "min_share ({lo}) is above max_share ({hi})",
+        "min_share ({lo}) lớn hơn max_share ({hi})",
+    ),
+    "issue.min_moves_above_max": (
+        "min_moves_per_year {lo} is above max_moves_per_year {hi}",
+        "min_moves_per_year {lo} lớn hơn max_moves_per_year {hi}",
+    ),
+    "issue.transition_below_core": (
+        "tod_transition_m must not be below tod_core_m",
+        "tod_transition_m không được nhỏ hơn tod_core_m",
+    ),
+    "issue.two_windows": (
+        "two quota windows for by_year {year}",
+        "hai cửa sổ chỉ tiêu cho cùng by_year {year}",
+    ),
+    "issue.window_outside": (
+        "quota[{i}].by_year {year} is outside the horizon {start}–{end}",
+        "quota[{i}].by_year {year} nằm ngoài kỳ kế hoạch {start}–{end}",
+    ),
+    "issue.value_not_table": (
+        "{key} is a value, not a table",
+        "{key} là một giá trị, không phải một bảng",
+    ),
+    "issue.list_needs_item": (
+        "{key} is a list: use an item number, e.g. {key}.0",
+        "{key} là một danh sách: hãy dùng số thứ tự, ví dụ {key}.0",
+    ),
+    "issue.pyd_either": (
+        "Input should be {first} or {second}",
+        "phải là {first} hoặc {second}",
+    ),
 }
 
 

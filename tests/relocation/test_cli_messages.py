@@ -182,6 +182,22 @@ def test_rarer_validator_messages_in_vietnamese(tmp_path):
     assert "(value '10.89, 106.69'): lat/lon look swapped" in en.stderr
 
 
+def test_bad_settings_in_vietnamese(tmp_path):
+    ws = write_workspace(tmp_path / "ws")
+    res = run_cli("--lang", "vi", "plan", str(ws), "--out", str(tmp_path / "run"), "--quiet",
+                  "--set", "limits.max_moves_per_year=-5", "--set", "weights.mode=x",
+                  "--set", "quota.0.min_share=0.9", "--set", "solver.workers=1.5")
+    assert res.returncode == 2
+    assert res.stderr.splitlines() == [
+        "lỗi: thiết lập sai: 4 lỗi",
+        "  --set limits.max_moves_per_year (giá trị '-5'): phải lớn hơn hoặc bằng 0",
+        "  --set quota.0.min_share (giá trị '0.9'): quota.0: min_share (0.9) lớn hơn max_share "
+        "(0.75)",
+        "  --set solver.workers (giá trị '1.5'): phải là số nguyên (giá trị có phần thập phân)",
+        "  --set weights.mode (giá trị 'x'): phải là 'weighted' hoặc 'lexicographic'",
+    ]
+
+
 def test_the_locale_and_the_setting_choose_vietnamese(tmp_path):
     ws = str(_bad_workspace(tmp_path))
     by_locale = run_cli("validate", ws, env={"LANG": "vi_VN.UTF-8", "LC_ALL": "",
