@@ -145,13 +145,13 @@ def site_refuses(firm: pd.Series, site: pd.Series) -> str:
     """The sector or size rule by which ``site`` refuses ``firm`` ("" if none)."""
     accepts = str(site["accepts_sectors"]).strip()
     if accepts != ANY and firm["sector"] not in C.split_list(accepts):
-        return f"site {site['site_id']} does not accept the firm's sector {firm['sector']}"
+        return issue_text("site_refuses_sector", site=site["site_id"], sector=firm["sector"])
     if firm["pollution"] == "high" and not bool(site["accepts_polluting"]):
-        return f"site {site['site_id']} does not accept polluting firms ({firm['firm_id']})"
+        return issue_text("site_refuses_polluting", site=site["site_id"], firm=firm["firm_id"])
     limit = float(site["max_firm_area_m2"]) if pd.notna(site["max_firm_area_m2"]) else np.inf
     if float(firm["required_area_m2"]) > limit:
-        return (f"firm {firm['firm_id']} needs {float(firm['required_area_m2']):,.0f} m², more "
-                f"than site {site['site_id']} accepts ({limit:,.0f} m²)")
+        return issue_text("site_too_small", firm=firm["firm_id"],
+                          m2=float(firm["required_area_m2"]), site=site["site_id"], limit=limit)
     return ""
 
 
@@ -182,10 +182,9 @@ def _check_land(
         if len(over):
             k = int(over[0])
             last = grp.sort_values("year").iloc[-1]
-            log.error(raw.label, f"site {site_id} is over-full in {years[k]}: moved and "
-                      f"committed firms need {used[k]:,.0f} m², {released[j, k]:,.0f} m² "
-                      "released by then", row=int(last["row"]), column="site_id",
-                      value=site_id)
+            log.error(raw.label, issue_text("site_over_full", site=site_id, year=years[k],
+                                            used=used[k], released=released[j, k]),
+                      row=int(last["row"]), column="site_id", value=site_id)
 
 
 def check_decisions(

@@ -354,15 +354,15 @@ def check_firms(
     kind = firms["zone_id"].map(dict(zip(zones["zone_id"], zones["kind"], strict=False)))
     bad_kind = kind.notna() & ~kind.isin(ORIGIN_KINDS)
     _err_rows(log, raw, bad_kind.to_numpy(), "zone_id", firms["zone_id"],
-              "a firm's zone must be of kind origin or both")
+              issue_text("firm_zone_kind"))
     moved_year = firms["moved_year"]
     moved_site = firms["moved_site_id"]
     half = (moved_year.notna() & (moved_site == "")).to_numpy()
     _err_rows(log, raw, half, "moved_site_id", moved_site,
-              "moved_year is given, so moved_site_id is required (both or neither)")
+              issue_text("moved_site_required"))
     half = (moved_year.isna() & (moved_site != "") & _blank_cells(raw, "moved_year"))
     _err_rows(log, raw, half.to_numpy(), "moved_year", raw_column(raw, "moved_year"),
-              "moved_site_id is given, so moved_year is required (both or neither)")
+              issue_text("moved_year_required"))
     start, end = scenario.horizon.start, scenario.horizon.end
     if scenario_ok:
         late = (moved_year >= start).fillna(False).to_numpy(dtype=bool)
@@ -404,14 +404,13 @@ def check_zones(
     need = zones["zone_id"].isin(with_firms) & ~zones["zone_id"].isin(overridden)
     missing = (need & zones["deadline_year"].isna() & _blank_cells(raw, "deadline_year"))
     _err_rows(log, raw, missing.to_numpy(), "deadline_year", zones["zone_id"],
-              "the zone has slated firms, so deadline_year is required")
+              issue_text("deadline_required"))
     if scenario_ok:
         early = (zones["zone_id"].isin(with_firms)
                  & (zones["deadline_year"] < scenario.horizon.start)).fillna(False)
         _warn_rows(log, raw, early.to_numpy(dtype=bool), "deadline_year",
                    zones["deadline_year"].astype(str),
-                   f"deadline_year is before the horizon start {scenario.horizon.start}: its "
-                   "mandatory firms cannot meet it")
+                   issue_text("deadline_before_start", start=scenario.horizon.start))
 
 
 def check_sites(
@@ -431,12 +430,12 @@ def check_sites(
     kind = sites["zone_id"].map(dict(zip(zones["zone_id"], zones["kind"], strict=False)))
     bad_kind = kind.notna() & ~kind.isin(DESTINATION_KINDS)
     _err_rows(log, raw, bad_kind.to_numpy(), "zone_id", sites["zone_id"],
-              "a site's zone must be of kind destination or both")
+              issue_text("site_zone_kind"))
     phased = sites["site_id"].isin(set(phases["site_id"]))
     overridden = sites["site_id"].isin(set(scenario.overrides.site_available_from))
     no_area = ~phased & _blank_cells(raw, "free_area_m2")
     _err_rows(log, raw, no_area.to_numpy(), "free_area_m2", sites["site_id"],
-              "free_area_m2 is required for a site without site_phases rows")
+              issue_text("free_area_required"))
     no_year = ~phased & ~overridden & _blank_cells(raw, "available_from")
     _err_rows(log, raw, no_year.to_numpy(), "available_from", sites["site_id"],
               issue_text("available_from_required"))

@@ -582,6 +582,49 @@ ISSUES: dict[str, tuple[str, str]] = {
         "Input should be {first} or {second}",
         "phải là {first} hoặc {second}",
     ),
+    "issue.firm_zone_kind": (
+        "a firm's zone must be of kind origin or both",
+        "vùng của doanh nghiệp phải thuộc loại origin hoặc both",
+    ),
+    "issue.site_zone_kind": (
+        "a site's zone must be of kind destination or both",
+        "vùng của địa điểm phải thuộc loại destination hoặc both",
+    ),
+    "issue.moved_site_required": (
+        "moved_year is given, so moved_site_id is required (both or neither)",
+        "đã có moved_year nên cần moved_site_id (có cả hai hoặc không có cả hai)",
+    ),
+    "issue.moved_year_required": (
+        "moved_site_id is given, so moved_year is required (both or neither)",
+        "đã có moved_site_id nên cần moved_year (có cả hai hoặc không có cả hai)",
+    ),
+    "issue.deadline_required": (
+        "the zone has slated firms, so deadline_year is required",
+        "vùng có doanh nghiệp phải di dời nên cần deadline_year",
+    ),
+    "issue.free_area_required": (
+        "free_area_m2 is required for a site without site_phases rows",
+        "cần free_area_m2 cho địa điểm không có dòng nào trong site_phases",
+    ),
+    "issue.site_refuses_sector": (
+        "site {site} does not accept the firm's sector {sector}",
+        "địa điểm {site} không nhận ngành {sector} của doanh nghiệp",
+    ),
+    "issue.site_refuses_polluting": (
+        "site {site} does not accept polluting firms ({firm})",
+        "địa điểm {site} không nhận doanh nghiệp gây ô nhiễm ({firm})",
+    ),
+    "issue.site_too_small": (
+        "firm {firm} needs {m2:,.0f} m², more than site {site} accepts ({limit:,.0f} m²)",
+        "doanh nghiệp {firm} cần {m2:,.0f} m², nhiều hơn mức địa điểm {site} nhận ({limit:,.0f} "
+        "m²)",
+    ),
+    "issue.site_over_full": (
+        "site {site} is over-full in {year}: moved and committed firms need {used:,.0f} m², "
+        "{released:,.0f} m² released by then",
+        "địa điểm {site} quá tải năm {year}: các doanh nghiệp đã chuyển và cam kết chuyển cần "
+        "{used:,.0f} m², đến lúc đó mới giao {released:,.0f} m²",
+    ),
 }
 
 
