@@ -482,7 +482,7 @@ def render_report_html(outcome: SweepOutcome, df: pd.DataFrame, title: str) -> s
             f"{safe_text(header(c)[1])}</span></th>"
             for c in head
         )
-        + "<th>Bản đồ / Map</th>"
+        + '<th>Bản đồ hoặc giải thích<br><span class="en">Map or explanation</span></th>'
     )
     body = []
     for i, r in enumerate(outcome.results):
