@@ -508,12 +508,17 @@ def write_plan_gpkg(
         )
     fl = firms.set_index("firm_id")
     sl = sites.set_index("site_id")
+    # A conversion in place (no site_id) is a zero-length line on its own parcel.
+    here = (moves["site_id"].astype(str) == "").to_numpy() if len(moves) else np.zeros(0, bool)
+    to = moves["site_id"].where(~here, sl.index[0] if len(sl) else "")
     geom = (
         _lines(
             fl.loc[moves["firm_id"], "lon"].to_numpy(),
             fl.loc[moves["firm_id"], "lat"].to_numpy(),
-            sl.loc[moves["site_id"], "lon"].to_numpy(),
-            sl.loc[moves["site_id"], "lat"].to_numpy(),
+            np.where(here, fl.loc[moves["firm_id"], "lon"].to_numpy(),
+                     sl.loc[to, "lon"].to_numpy()),
+            np.where(here, fl.loc[moves["firm_id"], "lat"].to_numpy(),
+                     sl.loc[to, "lat"].to_numpy()),
         )
         if len(moves)
         else []

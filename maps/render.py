@@ -40,6 +40,7 @@ from relocation.domain.land_use import LAND_CLASSES
 from relocation.domain.palettes import (
     CLASS_COLOURS,
     CLUSTER_COLOUR,
+    CONVERTED_COLOUR,
     FLOW_COLOUR,
     LINE_COLOUR,
     LINE_DASHES,
@@ -313,6 +314,8 @@ def render_map(
     ]
     if any(r[2] is None for r in firm_rows):
         firm_entries.append(Entry("not_moved", NOT_MOVED_COLOUR, label("not_moved", lang), "dot"))
+    if any(r[3] == CONVERTED_COLOUR for r in firm_rows):
+        firm_entries.append(Entry("converted", CONVERTED_COLOUR, label("converted", lang), "dot"))
     firm_entries.append(Entry("cluster", CLUSTER_COLOUR, label("cluster", lang), "dot"))
     unit = label("firms_n" if flow_weight == "firms" else "workers_n", lang)
     sections = [
@@ -782,6 +785,10 @@ def _firm_rows(
     # Plain columns and dicts: iterating a GeoDataFrame row by row builds a GeoSeries each.
     year_of = mv["year"].astype(int).to_dict()
     dest_of = (mv["site_name"] if "site_name" in mv.columns else mv["site_id"]).to_dict()
+    # A conversion in place (issue 10) has no destination and no flow: its own colour.
+    converted = (
+        set(mv.index[mv["action"].astype(str) == "convert"]) if "action" in mv.columns else set()
+    )
     cost_of = (mv[cost_cols].astype(float).sum(axis=1) if cost_cols else mv["year"] * 0.0).to_dict()
     support_of = mv["support_vnd"].astype(float).to_dict() if "support_vnd" in mv.columns else {}
     not_moved = label("not_moved", lang)
@@ -809,6 +816,9 @@ def _firm_rows(
         else:
             values += ["", not_moved, "", ""]
         colour = ycol.get(year, VIRIDIS[-1]) if year is not None else NOT_MOVED_COLOUR
+        if fid in converted:
+            values[4] = label("converted", lang)
+            colour = CONVERTED_COLOUR
         rows.append(
             [round(float(la), 6), round(float(lo), 6), year, colour, [safe_text(v) for v in values]]
         )

@@ -38,6 +38,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sites": ("Khu / cụm công nghiệp tiếp nhận", "Destination parks and clusters"),
     "firms": ("Doanh nghiệp thuộc diện di dời", "Slated firms"),
     "not_moved": ("Chưa di dời trong kế hoạch", "Not moved in the plan"),
+    "converted": ("Chuyển đổi công năng tại chỗ", "Converted in place"),
     "moved_in": ("Di dời năm", "Moves in"),
     "year": ("Năm", "Year"),
     "play": ("Phát", "Play"),

@@ -182,6 +182,8 @@ def add_site_capacity(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None
     year = bm.options["year"].to_numpy()
     area = bm.options["area_m2"].to_numpy()
     for s, idx in bm.options.groupby("site").groups.items():
+        if s >= len(problem.sites):
+            continue  # conversions in place take no site land
         pos = bm.options.index.get_indexer(idx)
         cap = problem.capacity_m2[s]
         sid = problem.sites.at[s, "site_id"]
@@ -234,26 +236,69 @@ def waiting_masks(problem: Problem) -> dict[int, np.ndarray]:
     return {int(y): problem.planned & (early <= y) & (last >= y) for y in problem.years}
 
 
+def most_moves_before(problem: Problem, year: int) -> int | None:
+    """Most planned moves any plan can make before ``year`` (None: no limit known).
+
+    Bounded by the yearly throughput (``limits.max_moves_per_year`` for each earlier year)
+    and by each quota window's maximum: by window year ``Y < year`` at most
+    ``floor(max·N) − moved_before`` planned moves, then the throughput for the years after.
+    """
+    start = problem.years[0]
+    cap = problem.scenario.limits.max_moves_per_year
+    best: int | None = None if cap is None else int(cap) * (year - start)
+    n, before = problem.n_slated, problem.n_moved_before
+    for q in problem.scenario.quota:
+        if start <= q.by_year < year and (cap is not None or q.by_year == year - 1):
+            most = max(0, q.max_count(n) - before) + (int(cap) * (year - 1 - q.by_year) if cap
+                                                       else 0)
+            best = most if best is None else min(best, most)
+    return best
+
+
+def certain_min_moves(problem: Problem) -> dict[int, int]:
+    """Years in which the least-moves rule is a plain ``M_t ≥ m`` for every plan.
+
+    ``W_t ≥ |E_t| − most_moves_before(t)``: when that is at least ``m`` in year t, the
+    minimum ``min(m, W_t)`` is ``m`` whatever the plan, so the disjunction of
+    :func:`add_min_moves_per_year` is not needed (and its linear relaxation, which is
+    weak, is replaced by the exact row). Returns ``{year: m}`` for those years.
+    """
+    m = problem.scenario.limits.min_moves_per_year
+    out: dict[int, int] = {}
+    if not m:
+        return out
+    for y, mask in waiting_masks(problem).items():
+        most = most_moves_before(problem, y)
+        if most is not None and int(mask.sum()) - most >= m:
+            out[y] = int(m)
+    return out
+
+
 def add_min_moves_per_year(problem: Problem, bm: BuiltModel, spec: ModelSpec) -> None:
     """Least moves a year while firms wait: ``M_t ≥ min(m, W_t)`` for every year t.
 
     ``M_t = Σ_{f,s} x[f,s,t]``; ``W_t = Σ_{f ∈ E_t} (1 − Σ_{s, t' < t} x[f,s,t'])`` counts
     the firms of :func:`waiting_masks` not moved before t; ``m`` is
-    ``limits.min_moves_per_year``. Stated as ``b_t ⇒ M_t ≥ m``, ``¬b_t ⇒ M_t ≥ W_t``.
+    ``limits.min_moves_per_year``. Stated as ``M_t ≥ m`` in the years of
+    :func:`certain_min_moves`, else as ``b_t ⇒ M_t ≥ m``, ``¬b_t ⇒ M_t ≥ W_t``.
     """
     m = problem.scenario.limits.min_moves_per_year
     opt = bm.options
     year = opt["year"].to_numpy()
     firm = opt["firm"].to_numpy()
+    certain = certain_min_moves(problem)
     for y, mask in waiting_masks(problem).items():
         if not mask.any():
             continue
         now = bm.x.iloc[np.flatnonzero(year == y)].tolist()
         moves = cp_model.LinearExpr.sum(now) if now else 0
+        lits = bm.guard(f"min_moves:{y}", spec)
+        if y in certain:
+            bm.model.add(moves >= int(m)).only_enforce_if(lits)
+            continue
         before = bm.x.iloc[np.flatnonzero((year < y) & mask[firm])].tolist()
         waiting = int(mask.sum()) - (cp_model.LinearExpr.sum(before) if before else 0)
         b = bm.model.new_bool_var(f"min_moves_{y}")
-        lits = bm.guard(f"min_moves:{y}", spec)
         bm.model.add(moves >= int(m)).only_enforce_if([b, *lits])
         bm.model.add(moves >= waiting).only_enforce_if([~b, *lits])
 

@@ -23,7 +23,8 @@ def decode_plan(problem: Problem, rows: np.ndarray) -> Plan:
     -------
     Plan
         Moves sorted by year then firm id; the objective is the weighted objective
-        (supply split and soft-quota shortfall included).
+        (supply split and soft-quota shortfall included). A conversion in place has
+        ``action = "convert"``, ``site_id = site_name = ""``, distance 0 and land 0.
     """
     sc = problem.scenario
     opts = problem.options.iloc[np.asarray(rows, dtype=np.int64)]
@@ -32,21 +33,27 @@ def decode_plan(problem: Problem, rows: np.ndarray) -> Plan:
     year = opts["year"].to_numpy()
     terms = move_terms(problem.pair_terms, opts["pair"].to_numpy(), year - sc.horizon.start, sc)
     f, s = problem.firms, problem.sites
+    convert = (
+        opts["convert"].to_numpy(dtype=bool) if "convert" in opts else np.zeros(len(opts), bool)
+    )
+    real = np.where(convert, 0, site)  # conversions: the reserved site has no row
     moves = pd.DataFrame(
         {
             "firm_id": f["firm_id"].to_numpy()[firm],
             "firm_name": f["name"].to_numpy()[firm],
             "origin_zone_id": f["zone_id"].to_numpy()[firm],
-            "site_id": s["site_id"].to_numpy()[site],
-            "site_name": s["name"].to_numpy()[site],
+            "site_id": np.where(convert, "", s["site_id"].to_numpy()[real] if len(s) else ""),
+            "site_name": np.where(convert, "", s["name"].to_numpy()[real] if len(s) else ""),
             "year": year.astype(np.int64),
         }
     )
     for name in MOVE_TERMS:
         moves[f"{name}_vnd"] = terms[f"{name}_vnd"].to_numpy()
-    moves["distance_km"] = problem.distance_km[firm, site].round(3)
+    dist = problem.distance_km[firm, real].round(3) if len(s) else np.zeros(len(firm))
+    moves["distance_km"] = np.where(convert, 0.0, dist)
     moves["employees"] = f["employees"].to_numpy()[firm]
     moves["area_m2"] = opts["area_m2"].to_numpy()
+    moves["action"] = np.where(convert, "convert", "move")
     order = np.lexsort((moves["firm_id"].to_numpy(), moves["year"].to_numpy()))
     moves = moves.iloc[order].reset_index(drop=True)
 

@@ -126,7 +126,9 @@ def evaluate_rows(problem: Problem, rows: np.ndarray, spec: ModelSpec | None = N
     support = opts["support_vnd"].to_numpy()[rows]
     for k, y in enumerate(problem.years):
         by = year <= y
-        used = np.bincount(site[by], weights=area[by], minlength=len(problem.sites))
+        # Conversion rows (site len(sites), land 0) fall in the extra last bin.
+        used = np.bincount(site[by], weights=area[by], minlength=len(problem.sites) + 1)
+        used = used[: len(problem.sites)]
         if (used > problem.capacity_m2[:, k]).any():
             broken.append(f"capacity:{y}")
         now = year == y

@@ -91,8 +91,9 @@ def greedy_plan(problem: Problem, lp_value: np.ndarray | None = None) -> np.ndar
     lim = problem.scenario.limits
     max_moves = 10**9 if lim.max_moves_per_year is None else lim.max_moves_per_year
     budget = np.inf if lim.budget_vnd_per_year is None else float(lim.budget_vnd_per_year)
-    used = np.zeros(len(problem.sites), dtype=np.int64)
-    cap = problem.capacity_m2
+    # One extra row for conversions in place (reserved site index, no land).
+    used = np.zeros(len(problem.sites) + 1, dtype=np.int64)
+    cap = np.vstack([problem.capacity_m2, np.zeros((1, len(years)), dtype=np.int64)])
     mand = problem.must_move  # mandatory, committed or locked
     remaining = set(by_firm)
     chosen: list[int] = []

@@ -143,7 +143,7 @@ def solve_lagrangian(
         qy = np.zeros(ny)
         for i, k in enumerate(q_k):
             qy[: k + 1] += mu_hi[i] - mu_lo[i]
-        d = np.zeros((ns, ny))
+        d = np.zeros((ns + 1, ny))  # + the conversions' reserved site (no land row)
         for i in range(len(lam)):
             d[cap_site[i], : cap_k[i] + 1] += lam[i]
         mc = c + qy[t] + area * d[site, t] + nu[t] + sup * beta[t]
@@ -199,7 +199,7 @@ def solve_lagrangian(
         if soft_pen is not None:
             g_lo = np.where(mu_lo >= soft_pen, np.minimum(g_lo, 0.0), g_lo)
         g_hi = cum[q_k] - q_hi
-        use = np.zeros((ns, ny))
+        use = np.zeros((ns + 1, ny))
         np.add.at(use, (cs, ct), ca)
         use = np.cumsum(use, axis=1)
         g_cap = use[cap_site, cap_k] - cap_b

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from models.build import ModelSpec, capacity_breakpoints
+from models.build import ModelSpec, capacity_breakpoints, certain_min_moves
 from relocation.domain.problem import Problem
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,27 @@ class _Layout:
             if lim.max_moves_per_year is not None
             else None
         )
+        # Least moves in the years where the rule is plain (see certain_min_moves); the
+        # other years' disjunctive rule is left out (a relaxation: the bound stays valid).
+        self.min_rows = {
+            y: new_rows(np.array([float(m)]), np.array([np.inf]))[0]
+            for y, m in certain_min_moves(problem).items()
+        }
+        # Move-together groups: each member moves in the first member's year (and site):
+        # Σ_s x[f,s,t] − Σ_s x[f0,s,t] = 0 for every other member f and value t.
+        self.tie_rows: dict[tuple[int, str, int], int] = {}  # (firm, "year"|"site", v) → row
+        self.tie_lead: dict[int, list[int]] = {}  # first member → other members
+        dims = ["year"] + (["site"] if sc.rules.move_group_same_site else [])
+        for members in problem.move_groups().values():
+            lead, others = int(members[0]), [int(f) for f in members[1:]]
+            self.tie_lead[lead] = others
+            in_g = np.isin(self.firm, members)
+            for dim in dims:
+                values = np.unique((self.year if dim == "year" else self.site)[in_g])
+                for f in others:
+                    for v in values.tolist():
+                        self.tie_rows[(f, dim, int(v))] = new_rows(np.zeros(1), np.zeros(1))[0]
+        self.tie_dims = dims
         self.budget_row = (
             new_rows(np.full(ny, -np.inf), np.full(ny, lim.budget_vnd_per_year / SCALE))
             if lim.budget_vnd_per_year is not None
@@ -213,6 +234,10 @@ class _Layout:
             put(everyone, self.moves_row[y - self.y0], 1.0)
         if self.budget_row is not None:
             put(everyone, self.budget_row[y - self.y0], self.support[cols])
+        for year, r in self.min_rows.items():
+            put(y == year, r, 1.0)
+        if self.tie_rows:
+            self._tie_entries(idx, f, s, y, c_out, r_out, v_out)
         if self.group_row:
             g_rows = np.array(
                 [self.group_row.get((int(a), int(b)), -1) for a, b in zip(f, s, strict=True)]
@@ -223,6 +248,37 @@ class _Layout:
         for extra, r in zip(self.extra, self.extra_rows, strict=True):
             put(everyone, r, extra[cols])
         return np.concatenate(c_out), np.concatenate(r_out), np.concatenate(v_out)
+
+    def _tie_entries(
+        self,
+        idx: np.ndarray,
+        f: np.ndarray,
+        s: np.ndarray,
+        y: np.ndarray,
+        c_out: list[np.ndarray],
+        r_out: list[np.ndarray],
+        v_out: list[np.ndarray],
+    ) -> None:
+        """Entries of the move-together rows: +1 for a member, −1 for the group's first."""
+        members = set(self.tie_lead) | {g for gs in self.tie_lead.values() for g in gs}
+        sel = np.flatnonzero(np.isin(f, list(members)))
+        cs, rs, vs = [], [], []
+        for i in sel.tolist():
+            fi = int(f[i])
+            for dim in self.tie_dims:
+                v = int(y[i] if dim == "year" else s[i])
+                if fi in self.tie_lead:
+                    for other in self.tie_lead[fi]:
+                        r = self.tie_rows.get((other, dim, v))
+                        if r is not None:
+                            cs.append(idx[i]); rs.append(r); vs.append(-1.0)  # noqa: E702
+                else:
+                    r = self.tie_rows.get((fi, dim, v))
+                    if r is not None:
+                        cs.append(idx[i]); rs.append(r); vs.append(1.0)  # noqa: E702
+        c_out.append(np.asarray(cs, dtype=np.int64))
+        r_out.append(np.asarray(rs, dtype=np.int64))
+        v_out.append(np.asarray(vs, dtype=float))
 
     def reduced_costs(self, cols: np.ndarray, duals: np.ndarray) -> np.ndarray:
         """``c − Aᵀy`` of option columns ``cols`` (LP units), in chunks to bound memory."""

@@ -58,7 +58,8 @@ class _State:
         self.rows_of: dict[int, np.ndarray] = {
             int(self.firm[c[0]]): c for c in np.split(order, bounds) if len(c)
         }
-        self.cap = problem.capacity_m2.astype(float)
+        # One extra row for conversions in place (reserved site index, no land).
+        self.cap = np.vstack([problem.capacity_m2.astype(float), np.zeros((1, ny))])
         self.used = np.zeros_like(self.cap)  # cumulative land by site and year offset
         self.moves = np.zeros(ny)
         self.spent = np.zeros(ny)

@@ -46,6 +46,7 @@ EXPLANATION_COLUMNS = (
 
 _TEXT = {
     "chosen": ("Phương án đã chọn", "Chosen move"),
+    "convert": ("chuyển đổi công năng tại chỗ", "convert in place"),
     "alternatives": ("Ba phương án thay thế tốt nhất (các DN khác giữ nguyên)",
                      "Best alternatives (every other move fixed)"),
     "more": ("tổng kế hoạch tốn thêm", "the whole plan costs more by"),
@@ -97,10 +98,12 @@ class Explainer:
             raise ValueError(f"the plan holds moves the problem does not admit: {bad[:5]}")
         self.where = {int(f): k for k, f in enumerate(self.firm)}
         area = opts["area_m2"].to_numpy()[self.row]
-        used = np.zeros_like(p.capacity_m2)
+        # One extra row for conversions in place (reserved site len(sites), no land).
+        cap = np.vstack([p.capacity_m2, np.zeros((1, n_y), dtype=p.capacity_m2.dtype)])
+        used = np.zeros_like(cap)
         np.add.at(used, (self.site, self.year - self.start), area)
         used = np.cumsum(used, axis=1)
-        self.slack = p.capacity_m2 - used
+        self.slack = cap - used
         self.slack_min = suffix_min(self.slack)
         self.count = np.bincount(self.year - self.start, minlength=n_y)
         sup = opts["support_vnd"].to_numpy()[self.row]
@@ -244,7 +247,8 @@ def explain_firm(exp: Explainer, firm_id: str, lang: str = "en") -> dict[str, An
     f = exp.firm_pos.get(firm_id)
     if f is None:
         raise KeyError(firm_id)
-    sids = p.sites["site_id"].to_numpy()
+    # A conversion in place (reserved site len(sites)) has the site id "".
+    sids = np.append(p.sites["site_id"].to_numpy(), "")
     k0 = exp.where.get(f)
     chosen: dict[str, Any] | None = None
     if k0 is not None:
@@ -293,7 +297,7 @@ def format_explanation(d: dict[str, Any], lang: str = "en") -> str:
     if c is None:
         lines.append("  " + _t("not_moved", lang))
     else:
-        lines.append(f"  {_t('chosen', lang)}: {c['site_id']} {c['year']}")
+        lines.append(f"  {_t('chosen', lang)}: {c['site_id'] or _t('convert', lang)} {c['year']}")
         for t, v in c["terms"].items():
             if v:
                 lines.append(f"    {label(f'{t}_vnd', lang)}: {v / 1e9:,.3f} bn")
@@ -304,7 +308,8 @@ def format_explanation(d: dict[str, Any], lang: str = "en") -> str:
     for a in d["alternatives"]:
         extra = float(a["extra_vnd"])
         word = _t("more" if extra >= 0 else "saves", lang)
-        lines.append(f"    {a['site_id']} {a['year']}: {word} {abs(extra) / 1e9:,.3f} bn VND")
+        where = a["site_id"] or _t("convert", lang)
+        lines.append(f"    {where} {a['year']}: {word} {abs(extra) / 1e9:,.3f} bn VND")
     lines.append(f"  {_t('ruled', lang)}:")
     for r in d["ruled_out"]:
         star = " *" if r["preferred"] else ""
@@ -378,6 +383,7 @@ def load_run(run: Path) -> Explainer:
     return Explainer(
         problem,
         np.array([fpos[f] for f in sched["firm_id"]], dtype=np.int64),
-        np.array([spos[s] for s in sched["site_id"]], dtype=np.int64),
+        np.array([spos.get(s, len(spos)) if s == "" else spos[s] for s in sched["site_id"]],
+                 dtype=np.int64),
         sched["year"].to_numpy(dtype=np.int64),
     )

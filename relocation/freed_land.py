@@ -12,7 +12,13 @@ from geodata.parcels import freed_parcels
 from maps.offline import save_map
 from maps.render import render_map
 from models.housing import allocate_social_housing
-from relocation.domain.land_ledger import build_ledger, ledger_summary, summarise_freed_land
+from relocation.domain.land_ledger import (
+    build_ledger,
+    converted_summary,
+    converted_table,
+    ledger_summary,
+    summarise_freed_land,
+)
 from relocation.domain.land_use import available_years, classify_freed_land, tod_station_mask
 from relocation.domain.scenario import Scenario
 
@@ -45,12 +51,18 @@ def with_history(firms: gpd.GeoDataFrame, history: pd.DataFrame) -> gpd.GeoDataF
 def freed_events(firms: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
     """Every firm that leaves its parcel: the plan's moves and the firms moved before it.
 
+    A conversion in place (``action = "convert"``) frees nothing: the firm stays on its
+    parcel with a non-polluting use (and remains employment for the near-jobs rule); see
+    :func:`relocation.domain.land_ledger.converted_table`.
+
     Returns
     -------
     pandas.DataFrame
         ``firm_id``, ``site_id``, ``year`` (int), ``status`` (``planned`` or
         ``moved_before``), plan moves first, in their order.
     """
+    if "action" in moves:
+        moves = moves[moves["action"].astype(str) != "convert"]
     planned = pd.DataFrame(
         {
             "firm_id": moves["firm_id"].astype(str).to_numpy(),
@@ -97,7 +109,10 @@ def freed_land_outputs(
     dict
         ``parcels`` (GeoDataFrame: the ledger with geometry, the ``freed_land`` layer and
         the map's data), ``table`` (the ledger's attributes, ``freed_land.csv``),
-        ``summary`` (for ``summary.json``), ``by_zone`` and ``by_ward`` (hectares per
+        ``summary`` (for ``summary.json``; with the converted parcels' counts),
+        ``converted`` (the parcels converted in place: not freed, not in the ledger;
+        :func:`relocation.domain.land_ledger.converted_table`), ``by_zone`` and
+        ``by_ward`` (hectares per
         class and year, by former zone and by 2025 ward), ``by_station`` and ``targets``
         (DataFrames), all derived from the ledger.
     """
@@ -122,12 +137,14 @@ def freed_land_outputs(
     classified = classify_freed_land(parcels, cfg, years, allocate=allocate_social_housing)
     ledger = build_ledger(classified, zones)
     summ = summarise_freed_land(ledger, cfg, years)
+    converted = converted_table(firms, moves)
     layer = gpd.GeoDataFrame(ledger, geometry="geometry", crs="EPSG:4326")
     return {
         "parcels": layer,
         "table": pd.DataFrame(layer.drop(columns="geometry")),
         "summary": {
             **ledger_summary(ledger, cfg, years),
+            **converted_summary(converted, years),
             "warnings": list(classified.attrs.get("warnings", [])),
             "degraded_allocations": list(classified.attrs.get("degraded_allocations", [])),
         },
@@ -135,6 +152,7 @@ def freed_land_outputs(
         "by_ward": summ.by_ward_year,
         "by_station": summ.by_station,
         "targets": summ.targets,
+        "converted": converted,
     }
 
 

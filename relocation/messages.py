@@ -1117,3 +1117,21 @@ _VI.update({
     "issue.run_workspace_gone": "không còn thư mục dữ liệu của lần chạy",
     "issue.not_run_with_plan": "không phải thư mục lần chạy có kế hoạch (thiếu {files})",
 })
+
+# ---- merged from the conversion work: converted parcels and park clearance history
+_EN.update({
+    "land.converted": "converted in place by {end} (not freed): {parcels:,} parcels, "
+    "{ha:,.1f} ha",
+    "replan.clearance_met": "the clearance of park {park} by {year} was met: its {n:,} firms "
+    "had left",
+    "replan.clearance_missed": "the clearance of park {park} by {year} was missed: "
+    "{remaining:,} of its {n:,} firms had not left (they are planned from {next})",
+})
+_VI.update({
+    "land.converted": "chuyển đổi tại chỗ đến hết {end} (không tính là đất giải phóng): "
+    "{parcels:,} thửa, {ha:,.1f} ha",
+    "replan.clearance_met": "chỉ tiêu giải toả khu {park} đến hết {year} đã đạt: cả {n:,} "
+    "doanh nghiệp đã rời đi",
+    "replan.clearance_missed": "chỉ tiêu giải toả khu {park} đến hết {year} chưa đạt: "
+    "{remaining:,} trên {n:,} doanh nghiệp chưa rời đi (được lập kế hoạch từ {next})",
+})

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +89,9 @@ class ReplanSetup:
         Firms whose baseline move was dated ``≤ as_of`` with no actuals row: re-planned.
     actuals : pandas.DataFrame
         The actuals applied.
+    clearance : list of dict
+        The park clearance targets with ``by_year ≤ as_of``, met or missed
+        (:func:`history_clearance`).
     """
 
     scenario: Scenario
@@ -98,6 +101,7 @@ class ReplanSetup:
     baseline: pd.DataFrame
     unrecorded: tuple[str, ...]
     actuals: pd.DataFrame
+    clearance: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
@@ -110,7 +114,7 @@ class ReplanSetup:
         if self.unrecorded:
             out.append(tn(lang, "replan.unrecorded", n=len(self.unrecorded), year=self.as_of,
                           next=self.as_of + 1, ids=", ".join(self.unrecorded[:5])))
-        for h in self.history:
+        for h in [*self.history, *self.clearance]:
             if not h["met"]:
                 out.append(h["text" if lang == "en" else "text_vi"])
         return out
@@ -347,11 +351,58 @@ def changes_summary(setup: ReplanSetup, plan: Plan, changes: pd.DataFrame) -> di
         "unrecorded_baseline_moves": len(setup.unrecorded),
         "history_windows": [{k: v for k, v in h.items() if k not in ("text", "text_vi")}
                             for h in setup.history],
+        "history_clearance": [{k: v for k, v in h.items() if k not in ("text", "text_vi")}
+                              for h in setup.clearance],
         "stability_vnd": int(plan.terms.get("stability", 0)),
         "objective_without_stability": objective_without_stability(problem, plan),
         "stability": problem.scenario.stability.model_dump(),
         "terms_compared": [t for t in MOVE_TERMS if t != "stability"],
     }
+
+
+def history_clearance(
+    firms: pd.DataFrame, actuals: pd.DataFrame, sc: Scenario, as_of: int
+) -> list[dict[str, Any]]:
+    """Each park clearance target dated ``≤ as_of``, met or missed, from the facts alone.
+
+    A firm of the park has left by the target year when it moved before the horizon or an
+    actuals row records it ``moved``, ``closed`` or ``converted`` in or before that year
+    (an ``exempt`` row removes it from the list). ``firms`` are the programme's firms
+    (tenants of parks outside the scheme already left out).
+
+    Returns
+    -------
+    list of dict
+        ``park``, ``by_year``, ``firms`` (of the park on the list), ``remaining`` (not yet
+        left by ``by_year``), ``met`` and ``text``.
+    """
+    if "origin_park" not in firms:
+        return []
+    status = dict(zip(actuals["firm_id"], actuals["status"], strict=True))
+    year_of = dict(zip(actuals["firm_id"], actuals["year"], strict=True))
+    gone = {FirmStatus.MOVED, FirmStatus.CLOSED, FirmStatus.CONVERTED}
+    out = []
+    for c in sc.clearance:
+        if c.by_year > as_of:
+            continue
+        sel = firms[firms["origin_park"].fillna("").astype(str) == c.park]
+        n = remaining = 0
+        for fid, moved in zip(sel["firm_id"], sel["moved_year"], strict=True):
+            st = FirmStatus(status.get(fid, "moved" if pd.notna(moved) else "slated"))
+            if st == FirmStatus.EXEMPT:
+                continue
+            n += 1
+            when = int(moved) if pd.notna(moved) else int(year_of.get(fid, 10**6))
+            if not (st in gone and when <= c.by_year):
+                remaining += 1
+        met = remaining == 0
+        key = "replan.clearance_met" if met else "replan.clearance_missed"
+        figures = {"park": c.park, "year": c.by_year, "n": n, "remaining": remaining,
+                   "next": as_of + 1}
+        out.append({"park": c.park, "by_year": c.by_year, "firms": n, "remaining": remaining,
+                    "met": met, "text": tn("en", key, **figures),
+                    "text_vi": tn("vi", key, **figures)})
+    return out
 
 
 def prepare_replan(
@@ -388,7 +439,9 @@ def prepare_replan(
     base = baseline[["firm_id", "site_id", "year"]].astype({"year": "int64"})
     stab, unrecorded = stability_baseline(base, actuals, as_of)
     problem = to_problem(ws, planned_sc, actuals=actuals, baseline=stab)
-    setup = ReplanSetup(planned_sc, problem, as_of, history, base, unrecorded, actuals)
+    clearance = history_clearance(in_scheme, actuals, sc, as_of)
+    setup = ReplanSetup(planned_sc, problem, as_of, history, base, unrecorded, actuals,
+                        clearance)
     for w in setup.warnings:
         log.info("%s", w)  # the CLI prints them in its report
     return setup
@@ -407,7 +460,9 @@ def baseline_hint(setup: ReplanSetup) -> np.ndarray:
     opts = p.options
     spos = {s: j for j, s in enumerate(p.sites["site_id"])}
     start = p.years[0]
-    b = p.firms[p.firms["baseline_site_id"] != ""]
+    b = p.firms[(p.firms["baseline_site_id"] != "") | (p.firms["baseline_year"] > 0)]
+    # A baseline conversion in place ("" site) is the reserved site len(sites).
+    spos[""] = len(p.sites)
     s = np.array([spos.get(x, -1) for x in b["baseline_site_id"]], dtype=np.int64)
     key = pd.MultiIndex.from_arrays([opts["firm"], opts["site"], opts["year"]])
     rows = key.get_indexer(pd.MultiIndex.from_arrays(
@@ -415,7 +470,8 @@ def baseline_hint(setup: ReplanSetup) -> np.ndarray:
     # Locked firms keep their lock: a baseline move elsewhere is not admissible anyway.
     kept = rows[rows >= 0]
     placed = set(opts["firm"].to_numpy()[kept].tolist())
-    slack = p.capacity_m2.astype(np.int64).copy()
+    slack = np.vstack([p.capacity_m2.astype(np.int64),  # + the conversions' row (no land)
+                       np.zeros((1, len(p.years)), dtype=np.int64)])
     count = np.zeros(len(p.years), dtype=np.int64)
     spent = np.zeros(len(p.years), dtype=np.int64)
     for r in kept.tolist():
@@ -539,6 +595,8 @@ def replan_workspace(
         "workspace": str(Path(workspace).resolve()),
         "history_windows": [h["text"] for h in setup.history],
         "history_windows_vi": [h["text_vi"] for h in setup.history],
+        "history_clearance": [h["text"] for h in setup.clearance],
+        "history_clearance_vi": [h["text_vi"] for h in setup.clearance],
         "warnings": setup.warnings,
         "warnings_vi": setup.warnings_in("vi"),
     }
@@ -559,23 +617,3 @@ def replan_workspace(
     if result.infeasible:
         raise infeasible_error(result)
     return outcome
-
-
-def replan_report(summary: Mapping[str, Any]) -> str:
-    """The replan's lines after the plan report: history windows, warnings, changes."""
-    info = summary.get("replan") or {}
-    lines = [f"annual review as of {info.get('as_of')}:"]
-    for text in info.get("history_windows", []):
-        lines.append(f"  history: {text}")
-    for w in info.get("warnings", []):
-        if not any(w == t for t in info.get("history_windows", [])):
-            lines.append(f"  warning: {w}")
-    ch = summary.get("changes")
-    if ch:
-        why = ", ".join(f"{k} {v:,}" for k, v in ch["by_why"].items()) or "none"
-        lines.append(f"  {ch['changed_firms']:,} of {ch['baseline_firms']:,} baseline firms "
-                     f"change site or year ({why}); changes.csv")
-        lines.append(f"  objective without the stability term "
-                     f"{ch['objective_without_stability'] / 1e9:,.1f} bn VND (stability "
-                     f"{ch['stability_vnd'] / 1e9:,.1f} bn VND)")
-    return "\n".join(lines)

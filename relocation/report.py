@@ -121,7 +121,8 @@ def replan_report(summary: Mapping[str, Any], lang: str = "en") -> str:
     lines = [t(lang, "replan.head", year=info.get("as_of"))]
     # The Vietnamese lines where the summary has them (a replan written before: English).
     suffix = "_vi" if lang == "vi" and "history_windows_vi" in info else ""
-    history = info.get("history_windows" + suffix, [])
+    history = [*info.get("history_windows" + suffix, []),
+               *info.get("history_clearance" + suffix, [])]
     for text in history:
         lines.append("  " + t(lang, "replan.history", text=text))
     for w in info.get("warnings" + suffix, []):

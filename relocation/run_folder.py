@@ -50,6 +50,7 @@ SCHEDULE_COLUMNS = (
     "distance_km",
     "employees",
     "area_m2",
+    "action",
 )
 
 #: The outputs that take most of a run's writing time (the workbook, the GeoPackage and the
@@ -218,6 +219,10 @@ def _write_plan_files(
 def schedule_table(moves: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
     """``schedule.csv``: the plan's moves with their weighted total (``SCHEDULE_COLUMNS``)."""
     schedule = moves.copy()
+    if "action" not in schedule:
+        schedule["action"] = "move"
+    if "conversion_vnd" not in schedule:
+        schedule["conversion_vnd"] = 0
     schedule["total_vnd"] = weighted_total(schedule, sc)
     return schedule[list(SCHEDULE_COLUMNS)]
 
@@ -479,10 +484,14 @@ def write_outputs(
 def _read_moves(path: Path, ws: Workspace) -> pd.DataFrame:
     """The plan's moves from ``schedule.csv`` (names from the workspace, as decoded)."""
     text = {"firm_id": str, "firm_name": str, "origin_zone_id": str, "site_id": str,
-            "site_name": str}
+            "site_name": str, "action": str}
     df = pd.read_csv(path, dtype=text, keep_default_na=False, encoding="utf-8-sig")
     firm_names = dict(zip(ws.firms["firm_id"].astype(str), ws.firms["name"], strict=True))
     site_names = dict(zip(ws.sites["site_id"].astype(str), ws.sites["name"], strict=True))
     df["firm_name"] = df["firm_id"].map(firm_names).fillna(df["firm_name"])
     df["site_name"] = df["site_id"].map(site_names).fillna(df["site_name"])
+    if "action" not in df:  # written before conversions in place existed: moves only
+        df["action"] = "move"
+    if "conversion_vnd" not in df:
+        df["conversion_vnd"] = 0
     return df.drop(columns=["total_vnd"]).reset_index(drop=True)

@@ -50,6 +50,7 @@ def make_problem(
     phases: list[dict[str, Any]] | None = None,
     pairs: list[dict[str, Any]] | None = None,
     deadline: int | None = None,
+    baseline: pd.DataFrame | None = None,
 ) -> Problem:
     """Build a Problem from row dicts; missing columns take the defaults above.
 
@@ -89,7 +90,7 @@ def make_problem(
                 pp[col] = None
         pp["cost_vnd"] = pd.array(pp["cost_vnd"], dtype="Int64")
         pp["required_area_m2"] = pp["required_area_m2"].astype(float)
-    return assemble_problem(f, s, zones, ph, pp, dist, sc)
+    return assemble_problem(f, s, zones, ph, pp, dist, sc, baseline=baseline)
 
 
 def tiny_problem(**scenario: Any) -> Problem:

@@ -1,7 +1,8 @@
 """Small generated planning problems for property tests (hypothesis), and a brute force.
 
-The problems cover mandatory firms, deadlines, supply groups, quota windows (hard or
-soft), yearly move limits and budgets, and history (a firm moved before the horizon).
+The problems cover mandatory firms, deadlines, supply groups, move-together groups (one
+year, optionally one site), quota windows (hard or soft), yearly move limits (least and
+most) and budgets, and history (a firm moved before the horizon).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def problems(draw: st.DrawFn):
             "mandatory": draw(st.booleans()),
             "earliest_year": draw(st.integers(2024, end)),
             "supply_group": draw(st.sampled_from(("", "G"))),
+            "move_group": draw(st.sampled_from(("", "", "M"))),
             "lon": 106.6 + draw(st.integers(0, 20)) / 100,
         })
     if draw(st.booleans()):  # history: one more firm moved before the horizon
@@ -55,12 +57,20 @@ def problems(draw: st.DrawFn):
     if draw(st.booleans()):
         limits["max_moves_per_year"] = draw(st.integers(0, 2))
     if draw(st.booleans()):
+        least = draw(st.integers(1, 2))
+        limits["min_moves_per_year"] = min(least, limits.get("max_moves_per_year", least))
+    if draw(st.booleans()):
         limits["budget_vnd_per_year"] = draw(st.sampled_from((2_000_000_000, 20_000_000_000)))
     if limits:
         sc["limits"] = limits
+    rules: dict = {}
     if draw(st.booleans()):
-        sc["rules"] = {"soft_quota": True,
-                       "quota_shortfall_vnd_per_firm": draw(st.sampled_from((10**9, 10**12)))}
+        rules = {"soft_quota": True,
+                 "quota_shortfall_vnd_per_firm": draw(st.sampled_from((10**9, 10**12)))}
+    if draw(st.booleans()):
+        rules["move_group_same_site"] = True
+    if rules:
+        sc["rules"] = rules
     deadline = draw(st.sampled_from((None, 2024, end)))
     return make_problem(firms, sites, sc, deadline=deadline)
 

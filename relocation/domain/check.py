@@ -39,6 +39,13 @@ Rules (key: what must hold), each broken one named with firm, site, year and fig
 - ``moves_per_year``: ``limits.max_moves_per_year``;
 - ``budget``: nominal (undiscounted) support of the year's moves at most
   ``limits.budget_vnd_per_year``;
+- ``conversion``: a schedule row with ``action = "convert"`` (no ``site_id``) converts the
+  firm's parcel in place (issue 10). It is allowed only under ``rules.allow_conversion``,
+  only for an encouraged firm outside any move-together group and any park with a
+  clearance target; it counts as a move in the quota windows and the yearly numbers of
+  moves (least and most), takes no site land and no support; its terms are ``permit_vnd``
+  plus ``land_area_m2 · conversion_vnd_per_m2``, and the parcel's land value for every
+  year of the horizon (it is never freed); in a supply group it counts as one more place;
 - ``actual``: a ``moved`` or ``committed`` actuals row holds exactly (site and year) in the
   schedule or in the firm's history; a ``closed``, ``converted`` or ``exempt`` firm is not
   in the schedule;
@@ -65,17 +72,20 @@ from relocation.domain.scenario import Scenario
 # The checker's own statement of the terms and of the weight each takes (restated, not
 # imported from the cost code: a test compares the names with relocation.domain.problem).
 _FIVE = ("permit", "dismantle_transport", "fitout", "rent", "downtime")
-_MOVE_TERMS = (*_FIVE, "surveyed", "support", "commute", "attrition", "preference", "land_delay")
+_MOVE_TERMS = (*_FIVE, "surveyed", "conversion", "support", "commute", "attrition", "preference",
+               "land_delay")
 _WEIGHT_OF = {
     "land_delay": "land_value",
-    **{t: "relocation" for t in (*_FIVE, "surveyed")},
+    **{t: "relocation" for t in (*_FIVE, "surveyed", "conversion")},
     "support": "support",
     "commute": "commute",
     "attrition": "attrition",
     "preference": "preference",
 }
 #: The lexicographic mode's first objective (cost); the rest is disruption.
-COST_GROUP = (*_FIVE, "surveyed", "support", "land_delay")
+COST_GROUP = (*_FIVE, "surveyed", "conversion", "support", "land_delay")
+#: A schedule row's ``action`` for a conversion in place (any other value is a move).
+CONVERT = "convert"
 #: Statuses of an ``actuals`` row; the first two must hold in the plan, the rest keep the
 #: firm out of it.
 PLACED_STATUSES = ("moved", "committed")
@@ -103,6 +113,7 @@ RULES = MappingProxyType(
         "move_group": "a move-together group moves in one year (and to one site if set)",
         "clearance": "park clearance targets (park empty by a year)",
         "budget": "yearly support budget",
+        "conversion": "only encouraged firms convert in place, where the scenario allows it",
         "actual": "what actually happened (actuals)",
         "decision": "planners' decisions (locks and forbids)",
         "objective": "the stated objective",
@@ -372,6 +383,10 @@ class RuleChecker:
         _need(inp.zones, "zones", ("zone_id", "deadline_year"))
         self.fid = firms["firm_id"].astype(str).to_numpy()
         self.sid = sites["site_id"].astype(str).to_numpy()
+        # Site position len(sid) stands for a conversion in place: "" to compare with a
+        # baseline's site, a label in messages.
+        self.sid_x = np.append(self.sid, "")
+        self.sid_label = np.append(self.sid, "(convert in place)")
         self.fpos = {f: i for i, f in enumerate(self.fid)}
         self.spos = {s: j for j, s in enumerate(self.sid)}
         n_f, n_s = len(self.fid), len(self.sid)
@@ -573,13 +588,21 @@ class RuleChecker:
     # ----------------------------------------------------------------------- entry points
 
     def check(self, schedule: pd.DataFrame) -> CheckReport:
-        """Check a schedule given by ids: ``firm_id``, ``site_id``, ``year``."""
+        """Check a schedule given by ids: ``firm_id``, ``site_id``, ``year`` (and ``action``)."""
         _need(schedule, "schedule", ("firm_id", "site_id", "year"))
         bad: list[Violation] = []
         f_ids = schedule["firm_id"].astype(str).to_numpy()
-        s_ids = schedule["site_id"].astype(str).to_numpy()
+        s_ids = schedule["site_id"].fillna("").astype(str).to_numpy()
+        conv = (
+            (schedule["action"].fillna("").astype(str).str.strip() == CONVERT).to_numpy()
+            if "action" in schedule else np.zeros(len(schedule), dtype=bool)
+        )
         firm = np.array([self.fpos.get(f, -1) for f in f_ids], dtype=np.int64)
         site = np.array([self.spos.get(s, -1) for s in s_ids], dtype=np.int64)
+        for k in np.flatnonzero(conv & (s_ids != "")):
+            bad.append(Violation("unknown", f"firm {f_ids[k]} converts in place and names site "
+                                 f"{s_ids[k]}; a conversion names no site", f_ids[k], s_ids[k]))
+        site = np.where(conv & (s_ids == ""), len(self.sid), site)
         years = [_whole(y, "schedule: year") for y in schedule["year"]]
         no_year = np.array([y is None for y in years], dtype=bool)
         year = np.array([0 if y is None else y for y in years], dtype=np.int64)
@@ -596,10 +619,16 @@ class RuleChecker:
         return CheckReport(tuple(bad) + rep.violations, rep.terms, rep.objective, rep.move_terms)
 
     def check_positions(self, firm: np.ndarray, site: np.ndarray, year: np.ndarray) -> CheckReport:
-        """Check moves given by firm and site positions (table rows) and years."""
+        """Check moves given by firm and site positions (table rows) and years.
+
+        Site position ``len(sites)`` stands for a conversion in place.
+        """
         firm, site, year = (np.asarray(a, dtype=np.int64) for a in (firm, site, year))
         v: list[Violation] = []
-        area = self._area(firm, site)
+        conv = site == len(self.sid)
+        area = np.zeros(len(firm), dtype=np.int64)
+        area[~conv] = self._area(firm[~conv], site[~conv])
+        self._conversion_rules(firm[conv], year[conv], v)
         self._firm_rules(firm, site, year, area, v)
         self._programme_rules(firm, site, year, area, v)
         self._facts(firm, site, year, v)
@@ -637,10 +666,30 @@ class RuleChecker:
         hit = (self.pair_key[pos] == key) if found else np.zeros(len(key), dtype=bool)
         return np.where(hit, pos, -1)
 
+    def _conversion_rules(self, firm: np.ndarray, year: np.ndarray, v: list[Violation]) -> None:
+        """Who may convert in place: the switch, encouraged firms, no group or clearance."""
+        fid = self.fid
+        allowed = self.scenario.rules.allow_conversion
+        clear = self._clear_by()
+        for f, y in zip(firm.tolist(), year.tolist(), strict=True):
+            why = []
+            if not allowed:
+                why.append("the scenario does not allow conversions "
+                           "(rules.allow_conversion = false)")
+            if self.mandatory[f]:
+                why.append("the firm must move (mandatory)")
+            if self.move_group[f]:
+                why.append(f"the firm moves with its group {self.move_group[f]}")
+            if clear[f]:
+                why.append(f"its park {self.park[f]} must be empty by {clear[f]}")
+            if why:
+                v.append(Violation("conversion", f"firm {fid[f]} converts in place in {y}, but "
+                                   + "; ".join(why), fid[f], year=int(y)))
+
     def _firm_rules(self, firm: np.ndarray, site: np.ndarray, year: np.ndarray,
                     area: np.ndarray, v: list[Violation]) -> None:
         """Rules of one move: once, horizon, history, deadline, site acceptance, readiness."""
-        fid, sid = self.fid, self.sid
+        fid, sid = self.fid, self.sid_label
         uniq, counts = np.unique(firm, return_counts=True)
         for f, n in zip(uniq[counts > 1], counts[counts > 1], strict=True):
             v.append(Violation("one_move", f"firm {fid[f]} is scheduled {n} times; a firm "
@@ -671,6 +720,14 @@ class RuleChecker:
                 v.append(Violation("deadline", f"mandatory firm {fid[f]} must move by {dl} "
                                    f"({why}); it is scheduled in {first[f]}", fid[f],
                                    year=first[f]))
+        for k in np.flatnonzero(year < self.earliest[firm]):
+            f = firm[k]
+            v.append(Violation("readiness", f"firm {fid[f]} moves in {year[k]}, before it is "
+                               f"ready ({self.earliest[f]})", fid[f], sid[site[k]],
+                               int(year[k])))
+        # The site's rules concern moves only (a conversion has no site).
+        mv = site < len(self.sid)
+        firm, site, year, area = firm[mv], site[mv], year[mv], area[mv]
 
         bad = ~self.sector_ok[site, self.sector_code[firm]]
         for k in np.flatnonzero(bad):
@@ -692,27 +749,23 @@ class RuleChecker:
         unlisted = self.has_pairs[firm] & (self._pair_row(firm, site) < 0)
         for k in np.flatnonzero(unlisted):
             f, s = firm[k], site[k]
-            listed = sid[self.pair_key[self.pair_key // len(sid) == f] % len(sid)]
+            n_s = len(self.sid)
+            listed = sid[self.pair_key[self.pair_key // n_s == f] % n_s]
             v.append(Violation("pairs", f"firm {fid[f]} → {sid[s]} is not a listed pair (its "
                                f"pairs: {', '.join(listed)})", fid[f], sid[s], int(year[k])))
         if self.scenario.rules.preferred_sites == "strict":
-            off = self.has_pref[firm] & ~np.isin(firm * len(sid) + site, self.pref_key)
+            off = self.has_pref[firm] & ~np.isin(firm * len(self.sid) + site, self.pref_key)
             for k in np.flatnonzero(off):
                 f, s = firm[k], site[k]
                 v.append(Violation("preference", f"firm {fid[f]} is sent to {sid[s]}, not one of "
                                    f"its preferred sites ({', '.join(self.prefs[f])})", fid[f],
                                    sid[s], int(year[k])))
-        for k in np.flatnonzero(year < self.earliest[firm]):
-            f = firm[k]
-            v.append(Violation("readiness", f"firm {fid[f]} moves in {year[k]}, before it is "
-                               f"ready ({self.earliest[f]})", fid[f], sid[site[k]],
-                               int(year[k])))
 
     def _programme_rules(self, firm: np.ndarray, site: np.ndarray, year: np.ndarray,
                          area: np.ndarray, v: list[Violation]) -> None:
         """Rules over many moves: land by year, quota windows, moves per year."""
         n_y = len(self.years)
-        inside = (year >= self.start) & (year <= self.end)
+        inside = (year >= self.start) & (year <= self.end) & (site < len(self.sid))
         use = np.zeros((len(self.sid), n_y), dtype=np.int64)
         np.add.at(use, (site[inside], year[inside] - self.start), area[inside])
         use = np.cumsum(use, axis=1)
@@ -756,7 +809,7 @@ class RuleChecker:
                        v: list[Violation]) -> None:
         """Exempt tenants, least moves per year, move-together groups, park clearance."""
         sc = self.scenario
-        fid, sid = self.fid, self.sid
+        fid, sid = self.fid, self.sid_label
         for k in np.flatnonzero(self.exempt[firm]):
             f = firm[k]
             v.append(Violation("exempt", f"firm {fid[f]} is a tenant of {self.park[f]}, a park "
@@ -849,7 +902,7 @@ class RuleChecker:
     def _facts(self, firm: np.ndarray, site: np.ndarray, year: np.ndarray,
                v: list[Violation]) -> None:
         """Actuals and decisions."""
-        fid, sid = self.fid, self.sid
+        fid, sid = self.fid, self.sid_label
         where: dict[str, list[tuple[str, int]]] = {}
         for f, s, y in zip(firm.tolist(), site.tolist(), year.tolist(), strict=True):
             where.setdefault(fid[f], []).append((sid[s], y))
@@ -895,7 +948,9 @@ class RuleChecker:
         """Every term of every move (see :mod:`relocation.domain.costs` for the formulas)."""
         sc = self.scenario
         c, w = sc.costs, sc.weights
-        d = self.dist[firm, site]
+        conv = site == len(self.sid)
+        site_all, site = site, np.where(conv, 0, site)  # site-indexed terms, masked below
+        d = np.where(conv, 0.0, self.dist[firm, site]) if len(self.sid) else np.zeros(len(firm))
         emp, land, a = self.emp[firm], self.land[firm], area.astype(float)
         pollution = self.pollution[firm]
         raw: dict[str, np.ndarray] = {}
@@ -909,7 +964,7 @@ class RuleChecker:
         raw["downtime"] = emp * (
             c.downtime_months + c.downtime_months_per_100km * d / 100.0
         ) * c.output_vnd_per_worker_month
-        row = self._pair_row(firm, site)
+        row = np.where(conv, -1, self._pair_row(firm, site))
         cost = np.full(len(firm), -1, dtype=np.int64)
         cost[row >= 0] = self.pair_cost[row[row >= 0]]
         surveyed = cost >= 0
@@ -929,17 +984,25 @@ class RuleChecker:
             off = self.has_pref[firm] & ~np.isin(firm * len(self.sid) + site, self.pref_key)
             pref[off] = c.preference_penalty_vnd
         raw["preference"] = pref
+        # A conversion in place: the change-of-use permit and the parcel's conversion only.
+        raw["conversion"] = np.where(conv, self.land[firm] * c.conversion_vnd_per_m2, 0.0)
+        for name in raw:
+            if name not in ("permit", "conversion"):
+                raw[name] = np.where(conv, 0.0, raw[name])
+        raw["permit"] = np.where(conv, float(c.permit_vnd), raw["permit"])
 
         disc = (1.0 + c.discount_rate) ** (-(year - self.start).astype(float))
         per_move: dict[str, np.ndarray] = {}
         weighted = np.zeros(len(firm), dtype=np.float64)
         # Land value lost by waiting: value a year × years after the start, not discounted.
-        raw["land_delay"] = self.land_value[firm] * (year - self.start).astype(float)
+        # A converted parcel is never freed: its value is lost for every year of the horizon.
+        waited = np.where(conv, float(len(self.years)), (year - self.start).astype(float))
+        raw["land_delay"] = self.land_value[firm] * waited
         for name in _MOVE_TERMS:
             factor = 1.0 if name == "land_delay" else disc
             per_move[name] = np.rint(raw[name] * factor).astype(np.int64)
             weighted += getattr(w, _WEIGHT_OF[name]) * per_move[name].astype(np.float64)
-        stability = self._stability(firm, site, year)
+        stability = self._stability(firm, site_all, year)
         if stability is not None:
             per_move["stability"] = stability
             weighted += getattr(w, "stability", 1.0) * stability.astype(np.float64)
@@ -948,7 +1011,7 @@ class RuleChecker:
         terms = {t: int(per_move[t].sum()) for t in per_move
                  if t not in ("weighted", "support_nominal")}
 
-        split = self.split_count(firm, site) * c.supply_split_vnd
+        split = self.split_count(firm, site_all) * c.supply_split_vnd
         terms["supply_split"] = int(split)
         objective = int(per_move["weighted"].sum()) + int(round(w.supply_split * split))
         objective += self.shortfall(year) * sc.rules.quota_shortfall_vnd_per_firm
@@ -962,7 +1025,7 @@ class RuleChecker:
             return None
         base_site, base_year = self.baseline
         has = base_year[firm] > 0
-        change = has & (base_site[firm] != self.sid[site])
+        change = has & (base_site[firm] != self.sid_x[site])
         shift = np.where(has, np.abs(year - base_year[firm]), 0)
         return (change * st.site_change_vnd + shift * st.year_shift_vnd_per_year).astype(
             np.int64)

@@ -25,7 +25,19 @@ land *L* m² now, area *A* m² needed at the site:
   the value of the freed parcel lost by moving in year *t* rather than at the horizon's
   start, by the parcel's likely class (:func:`likely_land_class`)
 - ``stability`` (replan only, not discounted): for a firm with a baseline move (*s₀*, *t₀*),
-  ``site_change_vnd·[s ≠ s₀] + year_shift_vnd_per_year·|t − t₀|``
+  ``site_change_vnd·[s ≠ s₀] + year_shift_vnd_per_year·|t − t₀|``; a conversion in place is a
+  "site" of its own (``s₀ = ""`` for a baseline conversion)
+
+Convert in place (issue 10, ``rules.allow_conversion``): an encouraged firm that is
+planned, not locked or committed, in no move-together group and not in a park with a
+clearance target may instead convert its parcel to a non-polluting use in a year *t* from
+its ``earliest_year`` on (a decision forbidding year *t* forbids it too). It is one more
+admissible (firm, site, year) row with ``convert = True`` and the reserved site index
+``len(sites)`` (:func:`conversion_site`), land 0 and support 0. Its terms: ``permit`` =
+``permit_vnd`` (the change of use; no pollution extra), ``conversion`` =
+``L·conversion_vnd_per_m2``, ``land_delay`` = the parcel's value a year times the whole
+horizon's length (the parcel is never freed), ``stability`` as for a move to another site;
+every other term is zero (the firm keeps its workers and its place).
 
 Decisions and committed actuals (firm columns ``lock_site_id``, ``lock_year``,
 ``forbidden``) restrict admissibility too, and so does a park clearance target (firm column
@@ -194,6 +206,64 @@ def suffix_min(capacity_m2: np.ndarray) -> np.ndarray:
     return np.minimum.accumulate(capacity_m2[:, ::-1], axis=1)[:, ::-1]
 
 
+def conversion_site(sites: pd.DataFrame) -> int:
+    """The reserved site index of conversion rows: one past the last site.
+
+    Site-indexed arrays (land by site and year, distances) have no row for it, so code
+    that reads them must skip ``convert`` rows (their land and support are zero anyway).
+    """
+    return len(sites)
+
+
+def conversion_firms(firms: pd.DataFrame, scenario: Scenario) -> np.ndarray:
+    """Positions of firms that may convert in place (empty unless ``rules.allow_conversion``).
+
+    Planned encouraged firms with no lock (``lock_site_id``/``lock_year``, committed
+    actuals), no ``move_group`` and no park clearance target (``clear_by``).
+    """
+    if not scenario.rules.allow_conversion or not len(firms):
+        return np.zeros(0, dtype=np.int64)
+    ok = firms["moved_year"].isna().to_numpy() & ~firms["mandatory"].to_numpy(dtype=bool)
+    ok &= _col(firms, "lock_site_id", "") == ""
+    ok &= np.asarray(_col(firms, "lock_year", 0), dtype=np.int64) == 0
+    ok &= _col(firms, "move_group", "") == ""
+    ok &= np.asarray(_col(firms, "clear_by", 0), dtype=np.int64) == 0
+    return np.flatnonzero(ok).astype(np.int64)
+
+
+def _conversion_terms(
+    firms: pd.DataFrame, sites: pd.DataFrame, scenario: Scenario
+) -> pd.DataFrame:
+    """Pair rows of the conversions (``convert = True``): the module docstring's terms."""
+    c = scenario.costs
+    f_idx = conversion_firms(firms, scenario)
+    n = len(f_idx)
+    land = firms["land_area_m2"].to_numpy(dtype=float)[f_idx]
+    out = pd.DataFrame(
+        {
+            "firm": f_idx,
+            "site": np.full(n, conversion_site(sites), dtype=np.int64),
+            "area_m2": np.zeros(n, dtype=np.int64),
+            "distance_km": np.zeros(n, dtype=float),
+        }
+    )
+    for name in MOVE_TERMS:
+        out[name] = np.zeros(n, dtype=float)
+    out["permit"] = float(c.permit_vnd)
+    out["conversion"] = land * c.conversion_vnd_per_m2
+    out["land_delay"] = land_value_per_year(firms, scenario)[f_idx]
+    base_site = _col(firms, "baseline_site_id", "")[f_idx]
+    has_base = (base_site != "") | (np.asarray(_col(firms, "baseline_year", 0))[f_idx] > 0)
+    out["stability"] = np.where(
+        has_base & (base_site != ""), float(scenario.stability.site_change_vnd), 0.0
+    )
+    out["support_nominal_vnd"] = np.zeros(n, dtype=np.int64)
+    base_year = _col(firms, "baseline_year", 0)[f_idx]
+    out["baseline_year"] = np.where(has_base, base_year, 0).astype(np.int64)
+    out["convert"] = True
+    return out
+
+
 def build_options(
     firms: pd.DataFrame,
     sites: pd.DataFrame,
@@ -222,12 +292,14 @@ def build_options(
     -------
     pair_terms : pandas.DataFrame
         One row per admissible (firm, site): ``firm``, ``site`` (int), ``area_m2`` (int),
-        ``distance_km`` (float), ``support_nominal_vnd`` (int64, undiscounted) and one
-        float column per name in ``MOVE_TERMS`` (undiscounted VND).
+        ``distance_km`` (float), ``support_nominal_vnd`` (int64, undiscounted), one
+        float column per name in ``MOVE_TERMS`` (undiscounted VND), ``baseline_year``
+        and ``convert`` (bool: a conversion in place, site ``len(sites)``).
     options : pandas.DataFrame
         One row per admissible move: ``pair`` (row of ``pair_terms``), ``firm``, ``site``,
         ``year`` (int), ``area_m2`` (int64), ``weighted_vnd`` (int64 objective coefficient),
-        ``support_vnd`` (int64 nominal support, for the yearly budget).
+        ``support_vnd`` (int64 nominal support, for the yearly budget) and ``convert``
+        (bool).
     """
     c = scenario.costs
     f_idx, s_idx, area, surveyed = _admissible_pairs(firms, sites, capacity_m2, pairs, scenario)
@@ -274,10 +346,12 @@ def build_options(
             if prefs[fi] and site_ids[si] not in prefs[fi]:
                 pref[k] = c.preference_penalty_vnd
     terms["preference"] = pref
+    terms["conversion"] = np.zeros(len(f_idx), dtype=float)
     terms["land_delay"] = land_value_per_year(firms, scenario)[f_idx]
     base_site = _col(firms, "baseline_site_id", "")[f_idx]
     site_ids = sites["site_id"].to_numpy()[s_idx]
-    has_base = base_site != ""
+    # A baseline conversion in place has the site id "" (and a year).
+    has_base = (base_site != "") | (np.asarray(_col(firms, "baseline_year", 0))[f_idx] > 0)
     terms["stability"] = np.where(
         has_base & (base_site != site_ids), float(scenario.stability.site_change_vnd), 0.0
     )
@@ -288,6 +362,10 @@ def build_options(
     pair_terms["support_nominal_vnd"] = np.rint(terms["support"]).astype(np.int64)
     base_year = _col(firms, "baseline_year", 0)[f_idx]
     pair_terms["baseline_year"] = np.where(has_base, base_year, 0).astype(np.int64)
+    pair_terms["convert"] = False
+    conv = _conversion_terms(firms, sites, scenario)
+    if len(conv):
+        pair_terms = pd.concat([pair_terms, conv[pair_terms.columns]], ignore_index=True)
 
     options = _expand_years(firms, pair_terms, capacity_m2, scenario, sites["site_id"].to_numpy())
     return pair_terms, options
@@ -309,9 +387,12 @@ def _int_terms(
             continue
         out[name] = np.rint(pair_terms[name].to_numpy()[pair] * disc)
     if "land_delay" in pair_terms:
-        out["land_delay"] = np.rint(
-            pair_terms["land_delay"].to_numpy()[pair] * np.asarray(year_offset, dtype=float)
-        )
+        waited = np.asarray(year_offset, dtype=float)
+        if "convert" in pair_terms:
+            # A converted parcel is never freed: its value is lost for the whole horizon.
+            n_years = float(len(scenario.horizon.years))
+            waited = np.where(pair_terms["convert"].to_numpy(dtype=bool)[pair], n_years, waited)
+        out["land_delay"] = np.rint(pair_terms["land_delay"].to_numpy()[pair] * waited)
     else:
         out["land_delay"] = np.zeros(len(pair), dtype=float)
     if "baseline_year" in pair_terms:
@@ -346,9 +427,13 @@ def _expand_years(
     last = np.where(mandatory, deadline, years[-1])
     clear_by = np.asarray(_col(firms, "clear_by", 0), dtype=np.int64)[f]
     last = np.where(clear_by > 0, np.minimum(last, clear_by), last)
-    # First year from which the site holds the firm in every later year.
-    fits = suffix_min(capacity_m2)[s] >= area[:, None]
+    # First year from which the site holds the firm in every later year (a conversion
+    # takes no site land: from the start).
+    real = s < capacity_m2.shape[0]
+    fits = np.ones((len(s), len(years)), dtype=bool)
+    fits[real] = suffix_min(capacity_m2)[s[real]] >= area[real, None]
     first_fit = np.where(fits.any(axis=1), fits.argmax(axis=1) + start, years[-1] + 1)
+    site_ids = np.append(site_ids, "")  # the conversion "site"
     lo = np.maximum(earliest, first_fit)
     keep = (years[None, :] >= lo[:, None]) & (years[None, :] <= last[:, None])
     lock_year = np.asarray(_col(firms, "lock_year", 0), dtype=np.int64)[f]
@@ -374,6 +459,11 @@ def _expand_years(
             "area_m2": area[pair_idx].astype(np.int64),
             "weighted_vnd": np.rint(weighted).astype(np.int64),
             "support_vnd": pair_terms["support_nominal_vnd"].to_numpy()[pair_idx],
+            "convert": (
+                pair_terms["convert"].to_numpy(dtype=bool)[pair_idx]
+                if "convert" in pair_terms
+                else np.zeros(len(pair_idx), dtype=bool)
+            ),
         }
     )
 

@@ -21,6 +21,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "rent_vnd": ("Tiền thuê đất (VND)", "Land rent (VND)"),
     "downtime_vnd": ("Ngừng sản xuất (VND)", "Downtime (VND)"),
     "surveyed_vnd": ("Chi phí khảo sát (VND)", "Surveyed cost (VND)"),
+    "conversion_vnd": ("Chuyển đổi công năng tại chỗ (VND)", "Conversion in place (VND)"),
+    "action": ("Hình thức (di dời / chuyển đổi công năng)", "Action (move / convert in place)"),
     "support_vnd": ("Hỗ trợ từ ngân sách (VND)", "Public support (VND)"),
     "commute_vnd": ("Đi lại thêm của người lao động (VND)", "Workers' extra commute (VND)"),
     "attrition_vnd": ("Mất lao động (VND)", "Worker attrition (VND)"),

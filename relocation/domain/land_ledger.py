@@ -10,7 +10,14 @@ are all computed from it, and every total says what it counts:
 * **awaiting remediation** at year Y: freed but not yet usable (polluting parcels during
   their remediation).
 
-So ``freed = usable + awaiting remediation`` in every year, zone, ward and class. A parcel's
+So ``freed = usable + awaiting remediation`` in every year, zone, ward and class.
+
+A parcel *converted in place* (issue 10: an encouraged firm changes its use to a
+non-polluting one, ``action = "convert"`` in the plan) is **not freed**: it is not in the
+ledger, takes no class and is never usable for TOD or social housing. Its firm stays and
+counts as remaining employment. The converted parcels are listed apart
+(:func:`converted_table`) and counted in ``summary.json`` as ``converted_parcels`` and
+``converted_ha`` (:func:`converted_summary`), so that no freed total includes them. A parcel's
 class (``land_class``) is the use it is planned for; land of a class counts in the class's
 *usable* total only once it is usable. Social-housing units are counted parcel by parcel
 (``social_housing_units``), so every sum of units is a sum of the ledger's column.
@@ -126,6 +133,60 @@ def build_ledger(classified: pd.DataFrame, zones: pd.DataFrame | None = None) ->
     if "geometry" in out.columns:
         cols.append("geometry")
     return out[cols]
+
+
+#: Columns of the converted-parcel table (:func:`converted_table`).
+CONVERTED_COLUMNS = ("firm_id", "firm_name", "zone_id", "year", "area_m2")
+
+
+def converted_table(firms: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
+    """The plan's parcels converted in place (not freed), one row each.
+
+    Parameters
+    ----------
+    firms : pandas.DataFrame
+        The workspace's firms (``firm_id``, ``name``, ``zone_id``, ``land_area_m2``).
+    moves : pandas.DataFrame
+        The plan's moves; rows with ``action == "convert"`` are conversions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``CONVERTED_COLUMNS``: firm id and name, former zone, conversion year (int) and the
+        parcel's ``land_area_m2`` (float, m², as registered).
+    """
+    if "action" not in moves or not len(moves):
+        return pd.DataFrame({c: [] for c in CONVERTED_COLUMNS})
+    conv = moves[moves["action"].astype(str) == "convert"]
+    f = pd.DataFrame(firms.drop(columns="geometry", errors="ignore"))
+    f = f.set_index(f["firm_id"].astype(str))
+    ids = conv["firm_id"].astype(str)
+    return pd.DataFrame(
+        {
+            "firm_id": ids.to_numpy(),
+            "firm_name": ids.map(f["name"]).fillna("").astype(str).to_numpy(),
+            "zone_id": ids.map(f["zone_id"]).fillna("").astype(str).to_numpy(),
+            "year": conv["year"].astype("int64").to_numpy(),
+            "area_m2": ids.map(f["land_area_m2"]).astype(float).to_numpy(),
+        }
+    )
+
+
+def converted_summary(converted: pd.DataFrame, years: Sequence[int]) -> dict[str, Any]:
+    """``converted_parcels``, ``converted_ha`` (by the horizon's end) and by year, labelled."""
+    end = int(max(years))
+    done = converted[converted["year"] <= end]
+    return {
+        "converted_parcels": len(done),
+        "converted_ha": _r(float(done["area_m2"].sum()) / 1e4),
+        "converted_by_year": [
+            {"year": int(y), "parcels": int((converted["year"] <= y).sum()),
+             "ha": _r(float(converted.loc[converted["year"] <= y, "area_m2"].sum()) / 1e4)}
+            for y in years
+        ],
+        "converted_definition": "parcels converted in place to a non-polluting use by the end "
+        "of the year (issue 10): not freed, not in the freed totals",
+    }
 
 
 def _ha(df: pd.DataFrame) -> float:
@@ -391,8 +452,9 @@ def summary_figures(land: Mapping[str, Any]) -> list[dict[str, Any]]:
         and with a province target ``province_units``, ``province_by_year``, ``share``,
         and ``delivered``/``counted_by_year`` when counted before the end), one
         ``targets`` per target year (``year``, ``met``, ``zones``, ``units``, ``goal``,
-        ``short_ha``). A summary written before the ledger gives one ``classes_only``
-        (``classes``).
+        ``short_ha``), and ``converted`` (``end``, ``parcels``, ``ha``: firms converted in
+        place, not freed) when there are any. A summary written before the ledger gives one
+        ``classes_only`` (``classes``).
     """
     if "horizon_end" not in land:  # a summary written before the ledger: classes only
         return [{"line": "classes_only", "classes": dict(land.get("hectares_by_class", {}))}]
@@ -427,6 +489,9 @@ def summary_figures(land: Mapping[str, Any]) -> list[dict[str, Any]]:
             "goal": sum(t["target_units"] for t in due),
             "short_ha": sum(t["shortfall_ha"] for t in due),
         })
+    if land.get("converted_parcels"):
+        out.append({"line": "converted", "end": end, "parcels": land["converted_parcels"],
+                    "ha": land["converted_ha"]})
     return out
 
 
@@ -480,4 +545,7 @@ def summary_rows(land: dict[str, Any]) -> list[tuple[str, str, Any, str]]:
                 "percent",
             )
         )
+    if land.get("converted_parcels"):
+        rows.append((f"Chuyển đổi công năng tại chỗ đến {end} (ha, không giải phóng)",
+                     f"Converted in place by {end} (ha, not freed)", land["converted_ha"], "ha"))
     return rows

@@ -79,6 +79,8 @@ CLASS_COLOURS: Mapping[str, str] = {
 REMEDIATION_COLOUR = "#969696"
 #: Firms not moved in the plan.
 NOT_MOVED_COLOUR = "#d9d9d9"
+#: Firms converted in place (issue 10; Okabe–Ito sky blue, used by nothing else).
+CONVERTED_COLOUR = "#56b4e9"
 #: Cluster bubbles (a count of firms, not a year).
 CLUSTER_COLOUR = "#ffffff"
 #: Zone boundaries (the zone's kind is told by the line's dash pattern, not its colour).
@@ -105,6 +107,7 @@ USE_BANDS: tuple[tuple[str, str, float | None], ...] = (
 SCHEME: Mapping[str, tuple[str, ...]] = {
     "move_year": VIRIDIS,
     "not_moved": (NOT_MOVED_COLOUR,),
+    "converted": (CONVERTED_COLOUR,),
     "cluster": (CLUSTER_COLOUR,),
     "site_use": PURPLES_3,
     "land_class": tuple(CLASS_COLOURS.values()),

@@ -24,14 +24,18 @@ RELOCATION_TERMS = ("permit", "dismantle_transport", "fitout", "rent", "downtime
 #: baseline; not discounted): see :class:`relocation.domain.scenario.Stability`.
 #: ``land_delay`` is the value of the freed land lost by moving later (issue 10):
 #: ``ha × land_value_vnd_per_ha_year[likely class] × (t − start)``, not discounted.
+#: ``conversion`` is the cost of converting the parcel in place (issue 10, encouraged firms
+#: under ``rules.allow_conversion``): zero for a move.
 MOVE_TERMS = (
-    *RELOCATION_TERMS, "support", "commute", "attrition", "preference", "stability", "land_delay"
+    *RELOCATION_TERMS, "conversion", "support", "commute", "attrition", "preference",
+    "stability", "land_delay",
 )
 #: Plan-level terms: the move terms and the supply-group split (not discounted).
 ALL_TERMS = (*MOVE_TERMS, "supply_split")
 #: Which weight of ``[weights]`` applies to which term.
 TERM_WEIGHT = {
     **{t: "relocation" for t in RELOCATION_TERMS},
+    "conversion": "relocation",
     "support": "support",
     "commute": "commute",
     "attrition": "attrition",
@@ -41,7 +45,7 @@ TERM_WEIGHT = {
     "supply_split": "supply_split",
 }
 #: The lexicographic mode's two groups.
-COST_TERMS = (*RELOCATION_TERMS, "support", "land_delay")
+COST_TERMS = (*RELOCATION_TERMS, "conversion", "support", "land_delay")
 DISRUPTION_TERMS = ("commute", "attrition", "preference", "stability", "supply_split")
 
 
@@ -99,9 +103,11 @@ class Problem:
         The admissible moves, one row per (firm, site, year): ``pair`` (row of
         ``pair_terms``), ``firm``, ``site`` (int positions), ``year`` (int), ``area_m2``
         (int64, land needed at the site), ``weighted_vnd`` (int64, the objective
-        coefficient: weighted sum of the discounted integer terms) and ``support_vnd``
-        (int64, nominal public support, for the yearly budget). Firms moved before the
-        horizon have no options.
+        coefficient: weighted sum of the discounted integer terms), ``support_vnd``
+        (int64, nominal public support, for the yearly budget) and ``convert`` (bool: a
+        conversion in place of an encouraged firm under ``rules.allow_conversion``; its
+        ``site`` is the reserved index ``len(sites)``, its land and support are 0; see
+        :mod:`relocation.domain.costs`). Firms moved before the horizon have no options.
     pairs : pandas.DataFrame or None
         The workspace's ``pairs`` table (``firm_id``, ``site_id``, ``cost_vnd``,
         ``required_area_m2``), if any.
@@ -200,8 +206,11 @@ class Plan:
         One row per planned move (firms moved before the horizon excluded), sorted by
         year then firm_id. Columns: ``firm_id``, ``firm_name``, ``origin_zone_id``,
         ``site_id``, ``site_name`` (str), ``year`` (int), then ``<term>_vnd`` (int64 VND,
-        discounted) for each name in ``MOVE_TERMS``, ``distance_km`` (float) and
-        ``employees`` (int).
+        discounted) for each name in ``MOVE_TERMS``, ``distance_km`` (float),
+        ``employees`` (int), ``area_m2`` (int, land taken at the site) and ``action``
+        (``move``, or ``convert`` for a conversion in place: ``site_id`` and
+        ``site_name`` are ``""``, distance and land 0). A table without ``action`` holds
+        moves only.
     terms : dict
         Plan totals per term in ``ALL_TERMS`` (int VND; ``supply_split`` included).
     objective : int
@@ -213,6 +222,13 @@ class Plan:
     objective: int
 
     @property
+    def converted(self) -> pd.Series:
+        """Boolean mask of the rows of ``moves`` that convert in place (``action``)."""
+        if "action" not in self.moves:
+            return pd.Series(False, index=self.moves.index)
+        return self.moves["action"].astype(str) == "convert"
+
+    @property
     def moves_per_year(self) -> dict[int, int]:
-        """Planned moves per year."""
+        """Planned moves per year (conversions in place included: a case a year each)."""
         return {int(y): int(n) for y, n in self.moves.groupby("year").size().items()}

@@ -155,6 +155,10 @@ class Costs(_Section):
     attrition_scale_km: float = Field(8.0, gt=0.0)
     supply_split_vnd: int = Field(2_000_000_000, ge=0)  # (assumption) per extra site a group uses
     preference_penalty_vnd: int = Field(1_000_000_000, ge=0)  # (assumption) non-preferred site
+    #: Converting a parcel in place (issue 10): per m² of the firm's parcel, plus one
+    #: ``permit_vnd`` for the change of use. (assumption) about the demo's dismantling
+    #: (0.4 m) plus fit-out (2 m) per m², spent on the parcel itself; no brief figure.
+    conversion_vnd_per_m2: int = Field(2_500_000, ge=0)
     #: Value of a hectare of freed land for one year, by the parcel's likely class
     #: (:func:`relocation.domain.costs.likely_land_class`): the ``land_delay`` term of a
     #: move in year t is ``ha × value × (t − start)``, the land value lost by waiting.
@@ -201,6 +205,10 @@ class Rules(_Section):
     #: also to one site (hard; off: the supply-group split cost keeps them together
     #: where the land allows).
     move_group_same_site: bool = False
+    #: Encouraged firms may *convert in place* (chuyển đổi công năng) instead of moving:
+    #: the firm stays on its parcel with a non-polluting use (``costs.conversion_vnd_per_m2``;
+    #: see :mod:`relocation.domain.status` and the README). Off: every firm moves or waits.
+    allow_conversion: bool = False
 
 
 class ParkClearance(_Section):

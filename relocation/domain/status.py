@@ -24,6 +24,16 @@ converted   in N                   from its conversion year on (the    leaves th
 exempt      out of N               never                               leaves the programme
 ==========  =====================  ==================================  ======================
 
+*Converted* is also a **planned** alternative (issue 10): under ``rules.allow_conversion`` an
+encouraged slated firm (not locked or committed, in no ``move_group``, not in a park with a
+clearance target) may convert its parcel in place in a planned year instead of moving (a plan
+row with ``action = "convert"``). The same rules hold as for the recorded status: in N,
+counted as moved from its conversion year, no site land. In addition it counts in the yearly
+numbers of moves (``max_moves_per_year``, ``min_moves_per_year``: a case for the programme
+office), takes no support (the yearly budget), costs ``permit_vnd`` plus
+``land_area_m2 · conversion_vnd_per_m2`` and its parcel is **not freed** (no TOD or social
+housing; the firm remains employment). See :mod:`relocation.domain.costs` and the README.
+
 Everything in this module is a plain rule table: ``relocation.domain.assemble`` applies it.
 """
 

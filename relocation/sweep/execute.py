@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geodata.adapter import to_problem
 from geodata.outputs import staged_folder, write_json
 from geodata.workspace import Workspace, read_workspace
 from relocation.domain.errors import InputError, InputIssue
@@ -153,10 +154,15 @@ def build_scenarios(
     if opts.time_limit_s is not None:
         cli["solver.time_limit_s"] = opts.time_limit_s
         sources["solver.time_limit_s"] = "--time-limit"
+    # The quota base (firms still slated) of the base scenario: a --quota point changes
+    # only the floor, never which firms are slated.
+    n_slated = (
+        to_problem(ws, base).n_slated if any(p.quota is not None for p in spec.points) else None
+    )
     out: list[Scenario] = []
     for p in spec.points:
         try:
-            sc = p.scenario(ws, base, spec.source)
+            sc = p.scenario(ws, base, spec.source, n_slated)
             out.append(sc.with_overrides({**cli, "name": p.name}, sources))
         except InputError as exc:
             note(exc.issues)

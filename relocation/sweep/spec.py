@@ -63,20 +63,24 @@ class SweepPoint:
     params: dict[str, Any]
     quota: tuple[int, float] | None = None
 
-    def scenario(self, ws: Workspace, base: Scenario, source: str) -> Scenario:
+    def scenario(
+        self, ws: Workspace, base: Scenario, source: str, n_slated: int | None = None
+    ) -> Scenario:
         """The point's scenario on ``base``.
 
         A grid point's settings go through the one override engine
         (:meth:`Scenario.with_overrides`, as ``--set`` does); a ``--quota`` point applies
         its floor by the quota sweep's own rule
-        (:meth:`Scenario.with_quota_floor`: the ceiling is kept, or raised to the floor).
+        (:meth:`Scenario.with_quota_floor`: the ceiling is kept, or raised to the floor,
+        so that it admits the floor's firm count on the quota base ``n_slated`` — the
+        firms still slated, exempt ones excluded).
 
         Raises
         ------
         InputError
         """
         if self.quota is not None:
-            return base.with_quota_floor(*self.quota, n_slated=len(ws.firms))
+            return base.with_quota_floor(*self.quota, n_slated=n_slated)
         return apply_settings(ws, base, self.params, source)
 
 

@@ -2,11 +2,12 @@
 
 The problems carry soft or hard quotas, budgets and yearly limits, pairs with surveyed
 costs and areas, preferences (penalty and strict), firms moved before the horizon, phases,
-weights and both objective modes. Every plan the solver returns passes ``check_plan`` (which
-shares no rule code with the model); a brute force over every assignment, judged by the
-same checker, confirms infeasibility, the optimum of OPTIMAL plans, and that the bound is
-below it. The model's admissible moves are exactly the moves the checker accepts alone, so
-a rule missing from the model's admissibility code fails here even when no plan uses it.
+weights, conversions in place and both objective modes. Every plan the solver returns passes
+``check_plan`` (which shares no rule code with the model); a brute force over every
+assignment, judged by the same checker, confirms infeasibility, the optimum of OPTIMAL
+plans, and that the bound is below it. The model's admissible moves are exactly the moves
+the checker accepts alone, so a rule missing from the model's admissibility code fails here
+even when no plan uses it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ def problems(draw: st.DrawFn, mode: str = "weighted", must_move: bool = False):
     n_years = draw(st.integers(1, 3))
     end = 2024 + n_years - 1
     n_s = draw(st.integers(1, 2))
-    most = max(n for n in range(1, 5) if (1 + n_s * n_years) ** n <= MAX_ASSIGNMENTS)
+    convert = draw(st.booleans())  # encouraged firms may convert in place (one more "site")
+    places = n_s + int(convert)
+    most = max(n for n in range(1, 5) if (1 + places * n_years) ** n <= MAX_ASSIGNMENTS)
     n_f = draw(st.integers(1, most))
     site_ids = [f"S{j}" for j in range(n_s)]
     firms = []
@@ -92,7 +95,10 @@ def problems(draw: st.DrawFn, mode: str = "weighted", must_move: bool = False):
         "soft_quota": draw(st.booleans()),
         "quota_shortfall_vnd_per_firm": 50_000_000_000,
         "preferred_sites": draw(st.sampled_from(("penalty", "strict"))),
+        "allow_conversion": convert,
     }
+    sc["costs"] = {"conversion_vnd_per_m2": draw(st.sampled_from((2_500_000, 500_000,
+                                                                   20_000_000)))}
     sc["limits"] = {
         "max_moves_per_year": draw(st.sampled_from((None, 1, 2, None))),
         "budget_vnd_per_year": draw(st.sampled_from((None, 6_000_000_000, 20_000_000_000))),
@@ -132,7 +138,7 @@ def brute_force(problem) -> tuple[int | None, int | None]:
     sc = problem.scenario
     w = sc.weights
     planned = np.flatnonzero(problem.planned)
-    choices = [None] + [(s, y) for s in range(len(problem.sites)) for y in problem.years]
+    choices = [None] + [(s, y) for s in _places(problem) for y in problem.years]
     feasible = []
     for combo in itertools.product(choices, repeat=len(planned)):
         moves = [(f, c) for f, c in zip(planned, combo, strict=True) if c is not None]
@@ -159,7 +165,12 @@ def brute_force(problem) -> tuple[int | None, int | None]:
 #: Rules that concern one move alone (the model's admissibility); the rest are programme
 #: rules over many moves, which the model states as constraints.
 MOVE_RULES = {"history", "horizon", "deadline", "sector", "polluting", "largest_firm", "pairs",
-              "preference", "readiness", "land"}
+              "preference", "readiness", "land", "conversion"}
+
+
+def _places(problem) -> range:
+    """Site positions a move may name: the sites, and len(sites) (convert in place) if allowed."""
+    return range(len(problem.sites) + int(problem.scenario.rules.allow_conversion))
 
 
 def assert_same_admissible_moves(problem) -> None:
@@ -167,13 +178,14 @@ def assert_same_admissible_moves(problem) -> None:
     rc = RuleChecker(check_input_from_problem(problem))
     fid, sid = problem.firms["firm_id"], problem.sites["site_id"]
     accepted = {}
-    for f, s, y in itertools.product(range(len(fid)), range(len(sid)), problem.years):
+    for f, s, y in itertools.product(range(len(fid)), _places(problem), problem.years):
         rep = rc.check_positions(np.array([f]), np.array([s]), np.array([y]))
         accepted[(f, s, y)] = [v.text for v in rep.violations
                                if v.rule in MOVE_RULES and v.firm_id in ("", fid[f])]
     opts = problem.options
     model = set(zip(opts["firm"].tolist(), opts["site"].tolist(), opts["year"].tolist(),
                     strict=True))
+    sid = [*sid, "(convert)"]
     wrong = [f"{fid[f]} → {sid[s]} in {y}: the model {'has' if (f, s, y) in model else 'lacks'} "
              f"it; the checker says {why or 'allowed'}"
              for (f, s, y), why in accepted.items() if ((f, s, y) in model) == bool(why)]
@@ -185,6 +197,7 @@ def _check_solve(problem) -> None:
     res = solve(problem, PARAMS)
     best, stage2 = brute_force(problem)
     event(str(res.status))
+    event(f"conversion rows: {bool(problem.options['convert'].any())}")
     if res.status == Status.INFEASIBLE:
         assert best is None, f"solver says infeasible, brute force found {best}"
         return

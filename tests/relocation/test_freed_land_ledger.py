@@ -21,6 +21,7 @@ from geodata.workspace import demo_dir, read_workspace
 from relocation.domain.errors import InputError
 from relocation.domain.land_ledger import LEDGER_COLUMNS, by_key_year
 from relocation.domain.land_use import LAND_CLASSES
+from relocation.domain.palettes import CONVERTED_COLOUR
 from relocation.report import plan_report
 from relocation.workflow import PlanOptions, plan_workspace
 
@@ -141,9 +142,14 @@ def _check_run(run: Path, *, n_before: int) -> tuple[pd.DataFrame, dict]:
     years = [r["year"] for r in land["by_year"]]
     led["usable_by_end"] = led["available_year"] <= end
 
-    # Every firm that left is in the ledger: planned moves and firms moved before.
+    # Every firm that left is in the ledger: planned moves and firms moved before; a
+    # parcel converted in place is not freed, so not in the ledger.
     schedule = pd.read_csv(run / "schedule.csv", encoding="utf-8-sig", dtype={"firm_id": str})
-    assert set(led.loc[led["status"] == "planned", "firm_id"]) == set(schedule["firm_id"])
+    moved = schedule[schedule["action"] == "move"]
+    assert set(led.loc[led["status"] == "planned", "firm_id"]) == set(moved["firm_id"])
+    converted = schedule[schedule["action"] == "convert"]
+    assert not set(converted["firm_id"]) & set(led["firm_id"])
+    assert land["converted_parcels"] == len(converted)
     assert (led["status"] == "moved_before").sum() == n_before == land[
         "parcels_moved_before_horizon"
     ]
@@ -283,6 +289,46 @@ def test_constructed_run_outputs_equal_the_ledger(tmp_path):
     # The map draws no ring at the railway station: two stations with rings, each 2 circles.
     html = (out.out / "map.html").read_text(encoding="utf-8")
     assert html.count('"radius": 1000.0') == 2
+
+
+def test_a_parcel_converted_in_place_is_converted_not_freed(tmp_path):
+    ws = _constructed(tmp_path / "ws")
+    # A conversion dearer than the demo's: the big parcels move, the small ones convert.
+    opts = PlanOptions(render_map=True, workers=1, overrides={
+        "rules.allow_conversion": True, "costs.conversion_vnd_per_m2": 6_000_000})
+    out = plan_workspace(ws, tmp_path / "run", opts)
+    led, land = _check_run(out.out, n_before=1)
+    schedule = pd.read_csv(out.out / "schedule.csv", encoding="utf-8-sig", dtype={"firm_id": str})
+    conv = schedule[schedule["action"] == "convert"]
+    assert 0 < len(conv) < len(schedule)
+    assert (conv["site_id"].isna() | (conv["site_id"] == "")).all()
+    assert (conv["area_m2"] == 0).all() and (conv["conversion_vnd"] > 0).all()
+    area = dict(zip(FIRM_IDS, FIRM_M2, strict=True))
+    assert land["converted_ha"] == pytest.approx(sum(area[f] for f in conv["firm_id"]) / 1e4,
+                                                 abs=1e-3)
+    end = land["horizon_end"]
+    assert land["converted_by_year"][-1] == {"year": end, "parcels": len(conv),
+                                             "ha": land["converted_ha"]}
+    text = plan_report(json.loads((out.out / "summary.json").read_text(encoding="utf-8")),
+                       out.out)
+    assert f"converted in place by {end} (not freed): {len(conv):,} parcels" in text
+    sheet = _read_sheet(out.out / "schedule.xlsx", "Tổng hợp - Summary",
+                        ["item_vi", "item_en", "value"])
+    items = dict(zip(sheet["item_en"], sheet["value"], strict=True))
+    assert float(items[f"Converted in place by {end} (ha, not freed)"]) == pytest.approx(
+        land["converted_ha"], abs=1e-3)
+    # The GeoPackage's moves layer keeps them (a zero-length line on the parcel).
+    moves = gpd.read_file(out.out / "plan.gpkg", layer="moves")
+    conv_layer = moves[moves["action"] == "convert"]
+    assert len(conv_layer) == len(conv)
+    assert (conv_layer.to_crs("EPSG:32648").geometry.length == 0).all()
+    # The map: no flow for them, a marker of their own colour with a legend entry.
+    html = (out.out / "map.html").read_text(encoding="utf-8")
+    assert "Chuyển đổi công năng tại chỗ" in html and CONVERTED_COLOUR in html
+
+
+FIRM_IDS = [f[0] for f in FIRMS]
+FIRM_M2 = [f[3] for f in FIRMS]
 
 
 def test_railway_rings_only_where_the_scenario_says(tmp_path):

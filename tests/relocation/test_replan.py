@@ -199,3 +199,25 @@ def test_contradicting_lock_exits_2(tmp_path: Path) -> None:
     assert "decisions.csv, row 2, column site_id" in res.stderr
     assert "the lock contradicts a site rule" in res.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_clearance_target_in_the_past_is_reported_met_or_missed() -> None:
+    from relocation.domain.scenario import Scenario
+    from relocation.replan import history_clearance
+
+    firms = pd.DataFrame({
+        "firm_id": ["A", "B", "C", "D", "E"],
+        "origin_park": ["P", "P", "P", "P", "Q"],
+        "moved_year": pd.array([2023, None, None, None, None], dtype="Int64"),
+    })
+    sc = Scenario.model_validate({"clearance": [{"park": "P", "by_year": 2025},
+                                                {"park": "Q", "by_year": 2027}]})
+    facts = pd.DataFrame({"firm_id": ["B", "C", "D"], "status": ["moved", "exempt", "closed"],
+                          "year": [2025, 2024, 2026]})
+    (p,) = history_clearance(firms, facts, sc, as_of=2026)  # Q's target is still ahead
+    # A moved before the horizon, B in 2025, C left the list; D closed only in 2026.
+    assert (p["park"], p["firms"], p["remaining"], p["met"]) == ("P", 3, 1, False)
+    assert "missed: 1 of its 3 firms had not left" in p["text"]
+    facts.loc[2, "year"] = 2025
+    (p,) = history_clearance(firms, facts, sc, as_of=2026)
+    assert p["met"] and p["remaining"] == 0

@@ -475,3 +475,15 @@ def test_sweep_package_imports_run_one_way():
     assert imports["spec"] == set()
     assert imports["report"] == {"spec"}
     assert imports["execute"] == {"spec", "report"}
+
+
+def test_quota_floor_ceiling_admits_the_floor_on_the_slated_base_not_the_whole_list():
+    # The demo lists 2,900 firms but 115 are exempt: the quota base is 2,785, where 0.45
+    # needs ceil(1,253.25) = 1,254 firms. A ceiling computed on the 2,900 listed firms
+    # (0.45 exactly) admits only 1,253 and made the point infeasible by rounding alone.
+    ws = read_workspace(Path(__file__).resolve().parents[2] / "geodata" / "demo")
+    (sc,) = build_scenarios(ws, define_sweep(ws, quota="0.45"), SweepOptions(), 1)
+    n = to_problem(ws, sc).n_slated
+    assert n < len(ws.firms)
+    window = sc.quota[0]
+    assert window.min_count(n) <= window.max_count(n)

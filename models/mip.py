@@ -1,0 +1,171 @@
+"""The relocation model as a MIP, solved by HiGHS on a neighbourhood of option rows.
+
+The rows are the LP relaxation's (:class:`models.relax._Layout`: one move per firm, quota
+windows, site land by year, yearly limits, least moves where every plan must meet them,
+move-together groups, supply groups and the lexicographic cost cap), with the option
+columns integer. Years whose least-moves rule is a disjunction (``min(m, W_t)``) are left
+out, so a plan found here is judged by :func:`models.evaluate.evaluate_rows` like every
+other stage's. HiGHS' branch and bound closes the small integrality gap of the LP (a few
+firms split between two sites) far faster than CP-SAT on the same neighbourhood: on the
+demo, the LP-year neighbourhood (:func:`lp_year_rows`) is solved to 0.007 % of the LP
+bound in about ten seconds, where CP-SAT finds no plan.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from models.build import ModelSpec
+from models.relax import SCALE, Relaxation, _add_columns, _Layout, _new_highs
+from relocation.domain.problem import Problem
+
+#: HiGHS' cut pool size (``mip_pool_soft_limit``; HiGHS' default is 10,000).
+MIP_POOL_SOFT_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class MipResult:
+    """Outcome of one HiGHS MIP solve on a neighbourhood.
+
+    Attributes
+    ----------
+    status : str
+        HiGHS' model status (``Optimal``, ``Time limit reached``, ``Infeasible``, …).
+    rows : numpy.ndarray or None
+        Option rows of the best plan found (None without one).
+    bound : float
+        HiGHS' dual bound on the neighbourhood (VND); not a bound on the whole problem.
+    seconds : float
+        Wall time of the solve.
+    """
+
+    status: str
+    rows: np.ndarray | None
+    bound: float
+    seconds: float
+
+
+def lp_year_rows(problem: Problem, rel: Relaxation) -> tuple[np.ndarray, int]:
+    """The LP-year neighbourhood: each firm keeps its LP year, fractional firms are free.
+
+    A firm whose LP value is one move keeps that move's year, at any of its sites; a firm
+    the LP leaves in place stays; a firm split by the LP keeps every option. Sites can
+    still be exchanged, which is what the LP's fractional firms (splitting a site's land)
+    need, while the counts by year (quota windows, yearly limits) stay as the LP set them.
+
+    Returns
+    -------
+    rows : numpy.ndarray
+        Option rows of the neighbourhood (``problem.options`` rows).
+    free : int
+        Firms split by the LP (free in every year).
+    """
+    opts = problem.options
+    firm = opts["firm"].to_numpy()[rel.rows]
+    year = opts["year"].to_numpy()[rel.rows]
+    v = rel.value
+    n_f = len(problem.firms)
+    total = np.bincount(firm, weights=v, minlength=n_f)
+    top = v >= 1.0 - 1e-6
+    year_of = np.full(n_f, -1, dtype=np.int64)
+    year_of[firm[top]] = year[top]
+    stays = (total <= 1e-6) & (year_of < 0)
+    split = (year_of < 0) & ~stays
+    keep = split[firm] | (year_of[firm] == year)
+    return rel.rows[keep], int((split & problem.planned).sum())
+
+
+def solve_mip(
+    problem: Problem,
+    spec: ModelSpec,
+    rows: np.ndarray,
+    time_limit_s: float,
+    relative_gap: float = 1e-4,
+    max_nodes: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> MipResult:
+    """Solve the model restricted to option ``rows`` as a MIP with HiGHS.
+
+    Parameters
+    ----------
+    problem : Problem
+    spec : ModelSpec
+        Objective coefficients and extra rows (``option_rows`` and fixes are ignored).
+    rows : numpy.ndarray
+        Sorted ``problem.options`` rows that get a column.
+    time_limit_s : float
+    relative_gap : float
+        HiGHS' relative gap limit on the neighbourhood.
+    max_nodes : int, optional
+        Branch-and-bound node limit (deterministic mode: a work limit, not a clock).
+    should_stop : callable, optional
+        Polled by HiGHS' interrupt callback; True stops the solve (Ctrl-C, SIGTERM).
+
+    Returns
+    -------
+    MipResult
+    """
+    t0 = time.monotonic()
+    rows = np.asarray(rows, dtype=np.int64)
+    lay = _Layout(problem, spec, rows)
+    if len(lay.missing_mandatory):
+        return MipResult("Infeasible", None, float("inf"), 0.0)
+    if len(rows) == 0 and not lay.aux_cost:  # no column: the empty plan, if rows admit it
+        ok = bool(((lay.row_lo <= 0) & (lay.row_hi >= 0)).all())
+        return MipResult("Optimal" if ok else "Infeasible", rows if ok else None,
+                         0.0 if ok else float("inf"), time.monotonic() - t0)
+    h = _new_highs()
+    h.setOptionValue("presolve", "on")
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("time_limit", float(max(time_limit_s, 0.05)))
+    h.setOptionValue("mip_rel_gap", float(relative_gap))
+    # A small cut pool: on the demo's neighbourhood the root's cut loop took 5 of 13 s
+    # with the default (10,000); with 100 the solve ends in 8.6–9.5 s instead of
+    # 12.2–14.6 s, at a plan as good or better (measured side by side, same machine).
+    h.setOptionValue("mip_pool_soft_limit", MIP_POOL_SOFT_LIMIT)
+    if max_nodes is not None:
+        h.setOptionValue("mip_max_nodes", int(max_nodes))
+    n_aux, n = len(lay.aux_cost), len(rows)
+    h.addRows(len(lay.row_lo), lay.row_lo, lay.row_hi, 0, np.zeros(0, dtype=np.int32),
+              np.zeros(0, dtype=np.int32), np.zeros(0))
+    if n_aux:
+        _add_columns(
+            h,
+            np.array(lay.aux_cost),
+            np.array(lay.aux_upper),
+            np.array([c for c, _, _ in lay.aux_entries], dtype=np.int64),
+            np.array([r for _, r, _ in lay.aux_entries], dtype=np.int64),
+            np.array([v for _, _, v in lay.aux_entries]),
+            n_aux,
+        )
+    c, r, v = lay.entries(np.arange(n))
+    _add_columns(h, lay.cost, np.ones(n), c, r, v, n)
+    if n:
+        h.changeColsIntegrality(
+            n, np.arange(n_aux, n_aux + n, dtype=np.int32),
+            np.full(n, highspy.HighsVarType.kInteger),
+        )
+    if should_stop is not None:
+
+        def interrupt(_kind, _msg, _out, data_in, _user) -> None:  # type: ignore[no-untyped-def]
+            if data_in is not None and should_stop():
+                data_in.user_interrupt = True
+
+        h.setCallback(interrupt, None)
+        for kind in (highspy.cb.HighsCallbackType.kCallbackMipInterrupt,
+                     highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt):
+            h.startCallback(kind)
+    h.run()
+    info = h.getInfo()
+    status = h.modelStatusToString(h.getModelStatus())
+    found = None
+    if info.primal_solution_status >= 2:  # kSolutionStatusFeasible
+        x = np.asarray(h.getSolution().col_value)[n_aux:]
+        found = rows[x > 0.5]
+    bound = float(info.mip_dual_bound) * SCALE
+    return MipResult(status, found, bound, time.monotonic() - t0)
