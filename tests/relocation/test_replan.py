@@ -218,6 +218,9 @@ def test_clearance_target_in_the_past_is_reported_met_or_missed() -> None:
     # A moved before the horizon, B in 2025, C left the list; D closed only in 2026.
     assert (p["park"], p["firms"], p["remaining"], p["met"]) == ("P", 3, 1, False)
     assert "missed: 1 of its 3 firms had not left" in p["text"]
+    assert p["text_vi"] == ("chỉ tiêu giải toả khu P đến hết 2025 chưa đạt: 1 trên 3 doanh "
+                            "nghiệp chưa rời đi (được lập kế hoạch từ 2027)")
     facts.loc[2, "year"] = 2025
     (p,) = history_clearance(firms, facts, sc, as_of=2026)
     assert p["met"] and p["remaining"] == 0
+    assert p["text_vi"].endswith("đã đạt: cả 3 doanh nghiệp đã rời đi")
