@@ -15,6 +15,7 @@ import pandas as pd
 from geodata import columns as C
 from geodata.tables import IssueLog, RawTable
 from relocation.domain.assemble import released_by_year
+from relocation.domain.issue_text import issue_text
 from relocation.domain.scenario import Scenario
 from relocation.domain.status import ACTUAL_STATUSES, STATUS_RULES, FirmStatus
 
@@ -61,10 +62,10 @@ def normalise_actuals(raw: RawTable | None, log: IssueLog) -> pd.DataFrame:
             continue
         rule = STATUS_RULES[FirmStatus(status)]
         if rule.needs_site and not site:
-            log.error(raw.label, f"a '{status}' row needs the site", row=int(raw.rows[pos]),
+            log.error(raw.label, issue_text("needs_site", status=status), row=int(raw.rows[pos]),
                       column="site_id", value="")
         elif not rule.needs_site and site:
-            log.error(raw.label, f"a '{status}' firm takes no site: leave site_id blank",
+            log.error(raw.label, issue_text("takes_no_site", status=status),
                       row=int(raw.rows[pos]), column="site_id", value=site)
     return out
 
@@ -82,7 +83,7 @@ def normalise_decisions(raw: RawTable | None, log: IssueLog) -> pd.DataFrame:
     year = C.integer(raw_years, log, "year", required=False, what="a whole year or *")
     blank = (year_cells.reset_index(drop=True) == "").to_numpy()
     for pos in np.flatnonzero(blank & ("year" in raw.data.columns)):
-        log.error(raw.label, "a year or * is required", row=int(raw.rows[pos]), column="year",
+        log.error(raw.label, issue_text("year_or_star"), row=int(raw.rows[pos]), column="year",
                   value="")
     out = pd.DataFrame({
         "firm_id": C.text(raw, log, "firm_id"),
@@ -94,7 +95,7 @@ def normalise_decisions(raw: RawTable | None, log: IssueLog) -> pd.DataFrame:
     })
     both_any = (out["site_id"] == ANY) & any_year.to_numpy()
     for pos in np.flatnonzero(both_any.to_numpy()):
-        log.error(raw.label, "site_id and year are both *: name a site, a year or both",
+        log.error(raw.label, issue_text("both_star"),
                   row=int(raw.rows[pos]), column="site_id, year", value="*, *")
     return out
 
@@ -120,16 +121,16 @@ def check_actuals(
     for a in actuals.itertuples(index=False):
         i = fpos.get(a.firm_id)
         if i is not None and pd.notna(firms["moved_year"].iloc[i]):
-            log.error(label, f"the firm already moved in {firms['moved_year'].iloc[i]} "
-                      "(firms.moved_year): one record per firm", row=a.row, column="firm_id",
+            log.error(label, issue_text("already_moved", year=firms["moved_year"].iloc[i]),
+                      row=a.row, column="firm_id",
                       value=a.firm_id)
         if pd.isna(a.year) or not a.status:
             continue
         if a.year > h.end:
-            log.error(label, f"the year is after the horizon end {h.end}", row=a.row,
+            log.error(label, issue_text("after_end", end=h.end), row=a.row,
                       column="year", value=a.year)
         if a.status == FirmStatus.COMMITTED and a.year < h.start:
-            log.error(label, f"a committed move must be in the horizon {h.start}–{h.end}",
+            log.error(label, issue_text("committed_in_horizon", start=h.start, end=h.end),
                       row=a.row, column="year", value=a.year)
         j = spos.get(a.site_id)
         if i is None or j is None:
@@ -144,13 +145,13 @@ def site_refuses(firm: pd.Series, site: pd.Series) -> str:
     """The sector or size rule by which ``site`` refuses ``firm`` ("" if none)."""
     accepts = str(site["accepts_sectors"]).strip()
     if accepts != ANY and firm["sector"] not in C.split_list(accepts):
-        return f"site {site['site_id']} does not accept the firm's sector {firm['sector']}"
+        return issue_text("site_refuses_sector", site=site["site_id"], sector=firm["sector"])
     if firm["pollution"] == "high" and not bool(site["accepts_polluting"]):
-        return f"site {site['site_id']} does not accept polluting firms ({firm['firm_id']})"
+        return issue_text("site_refuses_polluting", site=site["site_id"], firm=firm["firm_id"])
     limit = float(site["max_firm_area_m2"]) if pd.notna(site["max_firm_area_m2"]) else np.inf
     if float(firm["required_area_m2"]) > limit:
-        return (f"firm {firm['firm_id']} needs {float(firm['required_area_m2']):,.0f} m², more "
-                f"than site {site['site_id']} accepts ({limit:,.0f} m²)")
+        return issue_text("site_too_small", firm=firm["firm_id"],
+                          m2=float(firm["required_area_m2"]), site=site["site_id"], limit=limit)
     return ""
 
 
@@ -181,10 +182,9 @@ def _check_land(
         if len(over):
             k = int(over[0])
             last = grp.sort_values("year").iloc[-1]
-            log.error(raw.label, f"site {site_id} is over-full in {years[k]}: moved and "
-                      f"committed firms need {used[k]:,.0f} m², {released[j, k]:,.0f} m² "
-                      "released by then", row=int(last["row"]), column="site_id",
-                      value=site_id)
+            log.error(raw.label, issue_text("site_over_full", site=site_id, year=years[k],
+                                            used=used[k], released=released[j, k]),
+                      row=int(last["row"]), column="site_id", value=site_id)
 
 
 def check_decisions(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.tables import IssueLog, RawTable
+from relocation.domain.issue_text import issue_text
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0*)?$")
@@ -65,7 +66,7 @@ def text(raw: RawTable, log: IssueLog, col: str, required: bool = True) -> pd.Se
     values = _cells(raw, col)
     if required and col in raw.data.columns:
         for pos in np.flatnonzero((values == "").to_numpy()):
-            log.error(raw.label, "a value is required", row=int(raw.rows[pos]), column=col,
+            log.error(raw.label, issue_text("value_required"), row=int(raw.rows[pos]), column=col,
                       value="")
     return values.astype(str).reset_index(drop=True)
 
@@ -90,23 +91,32 @@ def number(
         row = int(raw.rows[pos])
         if cell == "":
             if required and col in raw.data.columns:
-                log.error(raw.label, "a number is required", row=row, column=col, value="")
+                log.error(raw.label, issue_text("number_required"), row=row, column=col,
+                          value="")
             out[pos] = default
             continue
         if not _NUMBER.match(cell):
-            hint = " (use '.' for decimals and no thousands separators)" if "," in cell else ""
-            log.error(raw.label, f"not a number{hint}", row=row, column=col, value=cell)
+            key = "not_number_hint" if "," in cell else "not_number"
+            log.error(raw.label, issue_text(key), row=row, column=col, value=cell)
             continue
         val = float(cell)
         if not np.isfinite(val):  # "1e309" matches the pattern but is infinite
-            log.error(raw.label, "the number is too large", row=row, column=col, value=cell)
+            log.error(raw.label, issue_text("too_large"), row=row, column=col, value=cell)
             continue
         if minimum is not None and (val <= minimum if strict else val < minimum):
-            rel = ">" if strict else "≥"
-            log.error(raw.label, f"must be {rel} {minimum:g}", row=row, column=col, value=cell)
+            message = issue_text("must_gt" if strict else "must_ge", minimum=f"{minimum:g}")
+            log.error(raw.label, message, row=row, column=col, value=cell)
             continue
         out[pos] = val
     return pd.Series(out, dtype=float)
+
+
+#: ``what`` of :func:`integer` -> issue keys (blank where required, not such a value).
+_WHAT = {
+    "a whole number": ("whole_required", "not_whole"),
+    "a whole year": ("whole_year_required", "not_whole_year"),
+    "a whole year or *": ("whole_year_star_required", "not_whole_year_star"),
+}
 
 
 def integer(
@@ -118,25 +128,32 @@ def integer(
     minimum: int | None = None,
     what: str = "a whole number",
 ) -> pd.Series:
-    """Whole-number column (``2025`` or ``2025.0``); pandas ``Int64``, NA where blank or bad."""
+    """Whole-number column (``2025`` or ``2025.0``); pandas ``Int64``, NA where blank or bad.
+
+    ``what`` names the value in messages: ``a whole number``, ``a whole year`` or ``a whole
+    year or *`` (their wording is in :mod:`relocation.domain.issue_text`).
+    """
+    required_key, not_key = _WHAT[what]
+    required_text, not_text = issue_text(required_key), issue_text(not_key)
     values = _cells(raw, col)
     out: list[int | None] = [None] * len(values)
     for pos, cell in enumerate(values):
         row = int(raw.rows[pos])
         if cell == "":
             if required and col in raw.data.columns:
-                log.error(raw.label, f"{what} is required", row=row, column=col, value="")
+                log.error(raw.label, required_text, row=row, column=col, value="")
             continue
         if not _INTEGER.match(cell):
-            log.error(raw.label, f"not {what}", row=row, column=col, value=cell)
+            log.error(raw.label, not_text, row=row, column=col, value=cell)
             continue
         val = int(cell.split(".")[0])
         if abs(val) > MAX_INTEGER:
-            log.error(raw.label, f"the number is too large (at most {MAX_INTEGER:,})", row=row,
+            log.error(raw.label, issue_text("too_large_max", maximum=MAX_INTEGER), row=row,
                       column=col, value=cell)
             continue
         if minimum is not None and val < minimum:
-            log.error(raw.label, f"must be ≥ {minimum}", row=row, column=col, value=cell)
+            log.error(raw.label, issue_text("must_ge", minimum=minimum), row=row, column=col,
+                      value=cell)
             continue
         out[pos] = val
     return pd.Series(out, dtype="Int64")
@@ -158,9 +175,8 @@ def boolean(raw: RawTable, log: IssueLog, col: str, *, default: bool | None = No
         elif word == "" and default is not None:
             out[pos] = default
         else:
-            msg = "a boolean is required" if word == "" else "not a boolean"
             log.error(
-                raw.label, f"{msg} (true/false, 1/0, yes/no, có/không)",
+                raw.label, issue_text("bool_required" if word == "" else "not_bool_hint"),
                 row=int(raw.rows[pos]), column=col, value=cell,
             )
     return pd.Series(out, dtype=bool)
@@ -184,9 +200,9 @@ def choice(
         if cell == "" and (not required or not present):
             continue
         if cell not in allowed:
-            msg = "a value is required" if cell == "" else "not an allowed value"
+            key = "value_required_one_of" if cell == "" else "not_allowed_one_of"
             log.error(
-                raw.label, f"{msg}: one of {', '.join(allowed)}",
+                raw.label, issue_text(key, allowed=", ".join(allowed)),
                 row=int(raw.rows[pos]), column=col, value=cells.iloc[pos],
             )
     return values.where(values.isin(allowed), "").astype(str).reset_index(drop=True)
@@ -202,7 +218,8 @@ def unique_ids(raw: RawTable, log: IssueLog, col: str, ids: pd.Series) -> None:
         listed = ", ".join(str(r) for r in rows)
         for row in rows:
             log.error(
-                raw.label, f"duplicate {col} (rows {listed})", row=row, column=col, value=value
+                raw.label, issue_text("duplicate", column=col, rows=listed), row=row, column=col,
+                value=value,
             )
 
 
@@ -228,6 +245,6 @@ def references(
         missing = [i for i in items if i not in known]
         if missing:
             log.error(
-                raw.label, f"unknown {target}: {', '.join(missing)}",
+                raw.label, issue_text("unknown_ref", target=target, ids=", ".join(missing)),
                 row=int(raw.rows[pos]), column=col, value=cell,
             )

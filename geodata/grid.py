@@ -26,6 +26,7 @@ from typing import Any
 
 from geodata.tables import MAX_FILE_BYTES
 from relocation.domain.errors import InputError, InputIssue
+from relocation.domain.issue_text import issue_text
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def read_grid(path: Path) -> GridFile:
     try:
         if Path(path).stat().st_size > MAX_FILE_BYTES:
             raise _fail([InputIssue(label, None, None, None,
-                                    f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")])
+                                    issue_text("file_larger_than",
+                                               limit_mb=MAX_FILE_BYTES // 2**20))])
         text = Path(path).read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise InputError(
@@ -94,7 +96,7 @@ def read_grid(path: Path) -> GridFile:
         ) from None
     except UnicodeDecodeError:
         raise InputError(
-            [InputIssue(label, None, None, None, "not UTF-8 text")],
+            [InputIssue(label, None, None, None, issue_text("not_utf8"))],
             summary="cannot read the grid file",
         ) from None
     try:
@@ -102,44 +104,47 @@ def read_grid(path: Path) -> GridFile:
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) if m else None
-        raise _fail([InputIssue(label, line, None, None, f"not valid TOML: {exc}")]) from None
+        message = issue_text("bad_toml", why=exc)
+        raise _fail([InputIssue(label, line, None, None, message)]) from None
     issues: list[InputIssue] = []
     for key in data:
         if key not in ("grid", "scenarios"):
             issues.append(InputIssue(
-                label, None, key, None, "unknown section (expected [grid] or [[scenarios]])"
+                label, None, key, None, issue_text("grid_section")
             ))
     raw_grid = data.get("grid", {})
     if not isinstance(raw_grid, dict):
-        issues.append(InputIssue(label, None, "grid", None, "expected a [grid] table"))
+        issues.append(InputIssue(label, None, "grid", None, issue_text("grid_table")))
         raw_grid = {}
     axes: list[tuple[str, tuple[Any, ...]]] = []
     for key, values in _flatten(raw_grid).items():
         vals = tuple(values) if isinstance(values, list) else (values,)
         if not vals:
-            issues.append(InputIssue(label, None, f"grid.{key}", None, "empty list of values"))
+            issues.append(InputIssue(label, None, f"grid.{key}", None, issue_text("grid_empty")))
         axes.append((key, vals))
     named: list[tuple[str, dict[str, Any]]] = []
     raw = data.get("scenarios", [])
     for i, entry in enumerate(raw if isinstance(raw, list) else [raw]):
         where = f"scenarios.{i}"
         if not isinstance(entry, dict):
-            issues.append(InputIssue(label, None, where, None, "expected a [[scenarios]] table"))
+            issues.append(InputIssue(label, None, where, None,
+                                     issue_text("grid_scenarios_table")))
             continue
         extra = sorted(set(entry) - {"name", "set"})
         if extra:
             issues.append(InputIssue(
-                label, None, f"{where}.{extra[0]}", None, "unknown key (expected name and set)"
+                label, None, f"{where}.{extra[0]}", None, issue_text("grid_unknown_key")
             ))
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
             issues.append(InputIssue(
-                label, None, f"{where}.name", None, "every [[scenarios]] entry needs a name"
+                label, None, f"{where}.name", None, issue_text("grid_needs_name")
             ))
             continue
         sets = entry.get("set", {})
         if not isinstance(sets, dict):
-            issues.append(InputIssue(label, None, f"{where}.set", None, "expected a table"))
+            issues.append(InputIssue(label, None, f"{where}.set", None,
+                                     issue_text("grid_expected_table")))
             continue
         named.append((name, _flatten(sets)))
     if issues:

@@ -11,6 +11,7 @@ from pyproj import CRS
 from geodata import columns as C
 from geodata.crs import WGS84, geometries_to_wgs84, points_to_wgs84, utm_crs_for
 from geodata.tables import IssueLog, RawTable
+from relocation.domain.issue_text import issue_text
 
 #: Vietnam's bounding box, generous (Phú Quốc to Hà Giang, Quảng Ninh's islands).
 VN_LON = (102.0, 110.0)
@@ -109,13 +110,13 @@ def _check_country(
     for pos in np.flatnonzero(given & ~inside):
         value = f"{x[pos]:g}, {y[pos]:g}"
         if swapped[pos]:
-            msg = f"{names[1]}/{names[0]} look swapped"
+            msg = issue_text("columns_swapped", second=names[1], first=names[0])
         elif not (np.isfinite(lon[pos]) and np.isfinite(lat[pos])):
-            msg = f"cannot be converted from {crs.to_string()} to WGS84"
+            msg = issue_text("no_wgs84", crs=crs.to_string())
         else:
-            msg = (
-                f"outside Vietnam (lon {VN_LON[0]:g}–{VN_LON[1]:g}, lat {VN_LAT[0]:g}–"
-                f"{VN_LAT[1]:g}) after conversion: lon {lon[pos]:.5f}, lat {lat[pos]:.5f}"
+            msg = issue_text(
+                "outside_vietnam_after", lon0=VN_LON[0], lon1=VN_LON[1], lat0=VN_LAT[0],
+                lat1=VN_LAT[1], lon=lon[pos], lat=lat[pos],
             )
         log.error(raw.label, msg, row=int(raw.rows[pos]), column=col, value=value)
 
@@ -126,7 +127,7 @@ def _locate_geo(raw: RawTable, log: IssueLog, allow_areas: bool) -> Located:
     lat = np.full(n, np.nan)
     areas = np.full(n, None, dtype=object)
     if raw.geometry is None or raw.crs is None:
-        log.error(raw.label, "the layer has no geometry: points (or parcels) are required")
+        log.error(raw.label, issue_text("no_geometry_layer"))
         return Located(lon, lat, areas)
     allowed = _POINT_TYPES | (_AREA_TYPES if allow_areas else set())
     geoms = raw.geometry
@@ -134,15 +135,17 @@ def _locate_geo(raw: RawTable, log: IssueLog, allow_areas: bool) -> Located:
     for pos, geom in enumerate(geoms):
         row = int(raw.rows[pos])
         if geom is None or geom.is_empty:
-            log.error(raw.label, "the feature has no geometry", row=row, column="geometry")
+            log.error(raw.label, issue_text("feature_no_geometry"), row=row, column="geometry")
         elif geom.geom_type not in allowed:
             log.error(
-                raw.label, f"expected {' or '.join(sorted(allowed))}, got {geom.geom_type}",
+                raw.label,
+                issue_text("wrong_geometry", allowed=" or ".join(sorted(allowed)),
+                           got=geom.geom_type),
                 row=row, column="geometry",
             )
         elif geom.geom_type in _AREA_TYPES and not geom.is_valid:
             log.error(
-                raw.label, f"invalid polygon: {shapely.is_valid_reason(geom)}",
+                raw.label, issue_text("invalid_polygon", why=shapely.is_valid_reason(geom)),
                 row=row, column="geometry",
             )
         else:
@@ -157,13 +160,13 @@ def _locate_geo(raw: RawTable, log: IssueLog, allow_areas: bool) -> Located:
         corners_ok = in_vietnam(np.array([minx, maxx]), np.array([miny, maxy])).all()
         if not corners_ok:
             if in_vietnam(np.array([miny, maxy]), np.array([minx, maxx])).all():
-                msg = "lat/lon look swapped (the coordinates read as latitude, longitude)"
+                msg = issue_text("latlon_swapped")
             elif not np.isfinite([minx, miny, maxx, maxy]).all():
-                msg = f"cannot be converted from {raw.crs.to_string()} to WGS84"
+                msg = issue_text("no_wgs84", crs=raw.crs.to_string())
             else:
-                msg = (
-                    f"outside Vietnam (lon {VN_LON[0]:g}–{VN_LON[1]:g}, lat {VN_LAT[0]:g}–"
-                    f"{VN_LAT[1]:g}): bounds {minx:.5f}, {miny:.5f}, {maxx:.5f}, {maxy:.5f}"
+                msg = issue_text(
+                    "outside_vietnam_bounds", lon0=VN_LON[0], lon1=VN_LON[1], lat0=VN_LAT[0],
+                    lat1=VN_LAT[1], minx=minx, miny=miny, maxx=maxx, maxy=maxy,
                 )
             log.error(raw.label, msg, row=feature, column="geometry", value=geom.wkt)
             continue
@@ -196,7 +199,7 @@ def read_polygons(raw: RawTable, log: IssueLog) -> np.ndarray:
     points = np.array([a is None for a in located.areas], dtype=bool)
     for pos in np.flatnonzero(located.ok & points):
         log.error(
-            raw.label, "expected a Polygon or MultiPolygon, got Point",
+            raw.label, issue_text("polygon_not_point"),
             row=int(raw.rows[pos]), column="geometry",
         )
     return out

@@ -25,6 +25,7 @@ import pandas as pd
 from pyproj import CRS
 
 from relocation.domain.errors import InputIssue
+from relocation.domain.issue_text import issue_text
 
 logger = logging.getLogger(__name__)
 
@@ -205,15 +206,14 @@ def discover_tables(root: Path, log: IssueLog) -> dict[str, TableSource]:
     for table, options in candidates.items():
         if len(options) > 1:
             names = " and ".join(o.label for o in options)
-            log.error(options[0].label, f"two files for table '{table}': {names}; keep one")
+            log.error(options[0].label, issue_text("two_files", table=table, names=names))
         elif options:
             found[table] = options[0]
         elif table in REQUIRED_TABLES:
             exts = ", ".join(table + e for e in TABLE_EXTENSIONS)
             log.error(
                 table + ".csv",
-                f"required table '{table}' is missing: expected one of {exts} "
-                f"or a '{table}' layer in {WORKSPACE_GPKG}",
+                issue_text("required_table", table=table, exts=exts, gpkg=WORKSPACE_GPKG),
             )
     return found
 
@@ -228,7 +228,7 @@ def _list_layers(path: Path, log: IssueLog) -> list[str]:
             warnings.simplefilter("ignore")
             return [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # GDAL raises several types for unreadable files
-        log.error(path.name, f"cannot read the GeoPackage (truncated or corrupt?): {exc}")
+        log.error(path.name, issue_text("gpkg_unreadable", error=exc))
         return []
 
 
@@ -237,7 +237,7 @@ def _size_ok(path: Path, label: str, log: IssueLog) -> bool:
     if size > MAX_FILE_BYTES:
         log.error(
             label,
-            f"the file is {size / 2**20:,.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB",
+            issue_text("file_too_big", size_mb=size / 2**20, limit_mb=MAX_FILE_BYTES // 2**20),
         )
         return False
     return True
@@ -273,7 +273,7 @@ def read_table(source: TableSource, log: IssueLog) -> RawTable | None:
     if len(table) > limit:
         log.error(
             source.label,
-            f"{len(table):,} rows; at most {limit:,} {source.name} rows are supported",
+            issue_text("too_many_rows", rows=len(table), limit=limit, table=source.name),
         )
         return None
     return table
@@ -303,7 +303,7 @@ def decode_text(data: bytes, label: str, log: IssueLog) -> str | None:
     if b"\x00" in data:
         log.error(
             label,
-            "the file contains NUL bytes: it is binary (or UTF-16), not a UTF-8 text file",
+            issue_text("nul_bytes"),
         )
         return None
     try:
@@ -318,16 +318,11 @@ def decode_text(data: bytes, label: str, log: IssueLog) -> str | None:
         if legacy is not None and _VIETNAMESE_MARKS & set(legacy):
             log.warn(
                 label,
-                "the file is not UTF-8; it was read as Windows-1258 (Vietnamese legacy "
-                "encoding). Save it as UTF-8 to silence this warning",
+                issue_text("read_as_cp1258"),
             )
             return unicodedata.normalize("NFC", legacy)
-        tail = " (the file may be truncated)" if exc.start >= len(data) - 3 else ""
-        log.error(
-            label,
-            f"the file is not valid UTF-8 (byte 0x{byte:02x} on line {line}){tail} and is "
-            "not recognisable Windows-1258 either; save it as UTF-8 (Excel: 'CSV UTF-8')",
-        )
+        key = "bad_utf8_truncated" if exc.start >= len(data) - 3 else "bad_utf8"
+        log.error(label, issue_text(key, byte=byte, line=line))
         return None
     # NFC so that an id typed with decomposed diacritics matches the same id elsewhere.
     return unicodedata.normalize("NFC", text)
@@ -336,7 +331,7 @@ def decode_text(data: bytes, label: str, log: IssueLog) -> str | None:
 def _read_csv(source: TableSource, log: IssueLog) -> RawTable | None:
     data = source.path.read_bytes()
     if data.startswith(b"PK\x03\x04"):
-        log.error(source.label, "the file is a zip archive (an .xlsx renamed?), not CSV text")
+        log.error(source.label, issue_text("zip_not_csv"))
         return None
     text = decode_text(data, source.label, log)
     if text is None:
@@ -352,13 +347,12 @@ def _read_csv(source: TableSource, log: IssueLog) -> RawTable | None:
     except csv.Error as exc:
         log.error(
             source.label,
-            f"malformed CSV near line {reader.line_num}: {exc} (an unclosed quote, or a "
-            "truncated file?)",
+            issue_text("malformed_csv", line=reader.line_num, error=exc),
         )
         return None
     records = [(n, f) for n, f in records if any(v.strip() for v in f)]
     if not records:
-        log.error(source.label, "the file is empty: a header row is required")
+        log.error(source.label, issue_text("empty_file"))
         return None
     header_row, header = records[0]
     columns = _header(header, source.label, header_row, log)
@@ -372,10 +366,11 @@ def _read_csv(source: TableSource, log: IssueLog) -> RawTable | None:
         if len(fields) > width and not any(v.strip() for v in fields[width:]):
             fields = fields[:width]  # trailing separators, as some exports add
         if len(fields) != width:
-            hint = " (the file looks truncated)" if number == last and len(fields) < width else ""
+            cut = number == last and len(fields) < width
             log.error(
                 source.label,
-                f"the row has {len(fields)} fields but the header has {width}{hint}",
+                issue_text("row_fields_truncated" if cut else "row_fields", fields=len(fields),
+                           width=width),
                 row=number,
             )
             continue
@@ -397,10 +392,10 @@ def _header(fields: list[Any], label: str, row: int, log: IssueLog) -> list[str]
     seen: set[str] = set()
     for i, name in enumerate(names):
         if not name:
-            log.error(label, f"header cell {i + 1} is empty", row=row)
+            log.error(label, issue_text("header_cell_empty", cell=i + 1), row=row)
             ok = False
         elif name in seen:
-            log.error(label, "the column appears twice in the header", row=row, column=name)
+            log.error(label, issue_text("column_twice"), row=row, column=name)
             ok = False
         seen.add(name)
     return names if ok else None
@@ -454,13 +449,13 @@ def _read_xlsx(source: TableSource, log: IssueLog) -> RawTable | None:
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         log.error(
             source.label,
-            f"not a readable .xlsx workbook (truncated, corrupt or another format?): {exc}",
+            issue_text("xlsx_unreadable", error=exc),
         )
         return None
     records = [(n, [cell_text(v) for v in cells]) for n, cells in raw_rows]
     records = [(n, c) for n, c in records if any(c)]
     if not records:
-        log.error(source.label, "the first sheet is empty: a header row is required")
+        log.error(source.label, issue_text("first_sheet_empty"))
         return None
     header_row, header = records[0]
     columns = _header(header, source.label, header_row, log)
@@ -473,7 +468,7 @@ def _read_xlsx(source: TableSource, log: IssueLog) -> RawTable | None:
         if any(cells[width:]):
             log.error(
                 source.label,
-                f"the row has values beyond the header's {width} columns",
+                issue_text("beyond_header", width=width),
                 row=number,
             )
             continue
@@ -493,8 +488,7 @@ def _read_geo(source: TableSource, log: IssueLog) -> RawTable | None:
             frame = pyogrio.read_dataframe(source.path, layer=source.layer, on_invalid="ignore")
     except Exception as exc:  # GDAL raises several types for unreadable files
         log.error(
-            source.label, f"cannot read the file (truncated, corrupt or not {source.path.suffix}?)"
-            f": {exc}",
+            source.label, issue_text("file_unreadable", suffix=source.path.suffix, error=exc),
         )
         return None
     geometry = None
@@ -506,11 +500,11 @@ def _read_geo(source: TableSource, log: IssueLog) -> RawTable | None:
         crs = frame.crs
         frame = pd.DataFrame(frame.drop(columns="geometry"))
         if crs is None and any(g is not None for g in geometry):
-            log.error(source.label, "the layer has geometries but no CRS; declare one")
+            log.error(source.label, issue_text("no_crs"))
             return None
     columns = [unicodedata.normalize("NFC", str(c)).strip().lower() for c in frame.columns]
     if len(set(columns)) != len(columns):
-        log.error(source.label, "two attribute columns have the same name (ignoring case)")
+        log.error(source.label, issue_text("same_attribute_name"))
         return None
     texts = {
         name: pd.Series(

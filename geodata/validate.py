@@ -18,6 +18,7 @@ from pyproj import CRS
 from geodata import columns as C
 from geodata.locations import distance_m, locate, read_polygons, squares
 from geodata.tables import SCENARIO_FILE, IssueLog, RawTable
+from relocation.domain.issue_text import issue_text
 from relocation.domain.land_use import DEFAULT_LINE_KIND
 from relocation.domain.scenario import Scenario
 
@@ -68,7 +69,7 @@ def check_unknown_columns(raw: RawTable, log: IssueLog) -> None:
 
 def _need_rows(raw: RawTable, log: IssueLog) -> None:
     if len(raw) == 0:
-        log.error(raw.label, f"the {raw.source.name} table has no rows (at least one is needed)")
+        log.error(raw.label, issue_text("no_rows", table=raw.source.name))
 
 
 def normalise_sectors(raw: RawTable, log: IssueLog) -> pd.DataFrame:
@@ -97,8 +98,7 @@ def normalise_zones(raw: RawTable, log: IssueLog) -> gpd.GeoDataFrame:
     if not raw.source.is_geo:
         log.error(
             raw.label,
-            "zones are polygons: give them as zones.geojson, zones.gpkg or a 'zones' layer "
-            "of workspace.gpkg",
+            issue_text("zones_polygons"),
         )
         geometry = np.full(n, None, dtype=object)
     else:
@@ -275,7 +275,7 @@ def normalise_pairs(raw: RawTable | None, log: IssueLog) -> pd.DataFrame | None:
     for pos in np.flatnonzero(dup.to_numpy()):
         same = np.flatnonzero((key == key[pos]).to_numpy())
         rows = ", ".join(str(int(raw.rows[p])) for p in same)
-        log.error(raw.label, f"the firm–site pair is listed twice (rows {rows})",
+        log.error(raw.label, issue_text("pair_twice", rows=rows),
                   row=int(raw.rows[pos]), column="firm_id, site_id",
                   value=f"{out['firm_id'][pos]}, {out['site_id'][pos]}")
     return out
@@ -302,7 +302,10 @@ def check_zone_membership(
     zones: gpd.GeoDataFrame,
     what: str,
 ) -> None:
-    """Report rows whose point lies outside the polygon of their own ``zone_id``."""
+    """Report rows whose point lies outside the polygon of their own ``zone_id``.
+
+    ``what`` is ``firm`` or ``site`` (whose point it is, in the message).
+    """
     unique = zones.drop_duplicates("zone_id", keep=False)
     zone_geom = dict(zip(unique["zone_id"], unique.geometry.array, strict=True))
     geoms = [zone_geom.get(z) for z in table["zone_id"]]
@@ -318,14 +321,16 @@ def check_zone_membership(
     tree = shapely.STRtree(np.asarray(valid_zones.geometry.array, dtype=object))
     for pos in np.flatnonzero(ok & ~covered):
         hits = tree.query(points[pos], predicate="within")
-        where = (
-            f"; it lies in zone {valid_zones['zone_id'].iloc[int(hits[0])]}"
-            if len(hits) else "; it lies in no zone"
-        )
+        figures = {"lon": table["lon"].iloc[pos], "lat": table["lat"].iloc[pos],
+                   "zone": table["zone_id"].iloc[pos]}
+        if len(hits):
+            message = issue_text(f"{what}_outside_zone_in", **figures,
+                                 other=valid_zones["zone_id"].iloc[int(hits[0])])
+        else:
+            message = issue_text(f"{what}_outside_zone_none", **figures)
         log.error(
             raw.label,
-            f"the {what} (lon {table['lon'].iloc[pos]:.5f}, lat {table['lat'].iloc[pos]:.5f}) "
-            f"lies outside its zone {table['zone_id'].iloc[pos]}{where}",
+            message,
             row=int(raw.rows[pos]), column="zone_id", value=table["zone_id"].iloc[pos],
         )
 
@@ -349,34 +354,33 @@ def check_firms(
     kind = firms["zone_id"].map(dict(zip(zones["zone_id"], zones["kind"], strict=False)))
     bad_kind = kind.notna() & ~kind.isin(ORIGIN_KINDS)
     _err_rows(log, raw, bad_kind.to_numpy(), "zone_id", firms["zone_id"],
-              "a firm's zone must be of kind origin or both")
+              issue_text("firm_zone_kind"))
     moved_year = firms["moved_year"]
     moved_site = firms["moved_site_id"]
     half = (moved_year.notna() & (moved_site == "")).to_numpy()
     _err_rows(log, raw, half, "moved_site_id", moved_site,
-              "moved_year is given, so moved_site_id is required (both or neither)")
+              issue_text("moved_site_required"))
     half = (moved_year.isna() & (moved_site != "") & _blank_cells(raw, "moved_year"))
     _err_rows(log, raw, half.to_numpy(), "moved_year", raw_column(raw, "moved_year"),
-              "moved_site_id is given, so moved_year is required (both or neither)")
+              issue_text("moved_year_required"))
     start, end = scenario.horizon.start, scenario.horizon.end
     if scenario_ok:
         late = (moved_year >= start).fillna(False).to_numpy(dtype=bool)
         _err_rows(log, raw, late, "moved_year", moved_year.astype(str),
-                  f"moved_year must be before the horizon start {start} (firms moved later "
-                  "are planned, not given)")
+                  issue_text("moved_before_start", start=start))
         after = (firms["earliest_year"] > end).fillna(False).to_numpy(dtype=bool)
         _warn_rows(log, raw, after, "earliest_year", firms["earliest_year"].astype(str),
-                   f"earliest_year is after the horizon end {end}: the firm cannot move in it")
-    check_zone_membership(raw, log, firms, zones, "firm's point")
+                   issue_text("earliest_after_end", end=end))
+    check_zone_membership(raw, log, firms, zones, "firm")
     lo, hi = WARN_LAND_AREA_M2
     area = firms["land_area_m2"]
     _warn_rows(log, raw, (area > hi).to_numpy(), "land_area_m2", area.astype(str),
-               f"unusually large ({hi:,.0f} m² = {hi / 1e4:g} ha or more): check the unit")
+               issue_text("unusually_large", m2=hi, ha=hi / 1e4))
     _warn_rows(log, raw, (area < lo).to_numpy(), "land_area_m2", area.astype(str),
-               f"unusually small (under {lo:g} m²): check the unit")
+               issue_text("unusually_small", m2=lo))
     emp = firms["employees"]
     _warn_rows(log, raw, (emp > WARN_EMPLOYEES).fillna(False).to_numpy(dtype=bool),
-               "employees", emp.astype(str), f"unusually many employees (over {WARN_EMPLOYEES:,})")
+               "employees", emp.astype(str), issue_text("unusually_many", n=WARN_EMPLOYEES))
 
 
 def _blank_cells(raw: RawTable, col: str) -> pd.Series:
@@ -400,14 +404,13 @@ def check_zones(
     need = zones["zone_id"].isin(with_firms) & ~zones["zone_id"].isin(overridden)
     missing = (need & zones["deadline_year"].isna() & _blank_cells(raw, "deadline_year"))
     _err_rows(log, raw, missing.to_numpy(), "deadline_year", zones["zone_id"],
-              "the zone has slated firms, so deadline_year is required")
+              issue_text("deadline_required"))
     if scenario_ok:
         early = (zones["zone_id"].isin(with_firms)
                  & (zones["deadline_year"] < scenario.horizon.start)).fillna(False)
         _warn_rows(log, raw, early.to_numpy(dtype=bool), "deadline_year",
                    zones["deadline_year"].astype(str),
-                   f"deadline_year is before the horizon start {scenario.horizon.start}: its "
-                   "mandatory firms cannot meet it")
+                   issue_text("deadline_before_start", start=scenario.horizon.start))
 
 
 def check_sites(
@@ -427,19 +430,19 @@ def check_sites(
     kind = sites["zone_id"].map(dict(zip(zones["zone_id"], zones["kind"], strict=False)))
     bad_kind = kind.notna() & ~kind.isin(DESTINATION_KINDS)
     _err_rows(log, raw, bad_kind.to_numpy(), "zone_id", sites["zone_id"],
-              "a site's zone must be of kind destination or both")
+              issue_text("site_zone_kind"))
     phased = sites["site_id"].isin(set(phases["site_id"]))
     overridden = sites["site_id"].isin(set(scenario.overrides.site_available_from))
     no_area = ~phased & _blank_cells(raw, "free_area_m2")
     _err_rows(log, raw, no_area.to_numpy(), "free_area_m2", sites["site_id"],
-              "free_area_m2 is required for a site without site_phases rows")
+              issue_text("free_area_required"))
     no_year = ~phased & ~overridden & _blank_cells(raw, "available_from")
     _err_rows(log, raw, no_year.to_numpy(), "available_from", sites["site_id"],
-              "available_from is required for a site without site_phases rows")
+              issue_text("available_from_required"))
     zero = (~phased & (sites["free_area_m2"] == 0)).to_numpy()
     _warn_rows(log, raw, zero, "free_area_m2", sites["free_area_m2"].astype(str),
-               "the site has no free land")
-    check_zone_membership(raw, log, sites, zones, "site's point")
+               issue_text("no_free_land"))
+    check_zone_membership(raw, log, sites, zones, "site")
 
 
 def check_stations(
@@ -459,8 +462,8 @@ def check_stations(
     for pos in np.flatnonzero(far):
         log.error(
             raw.label,
-            f"the station lies {dist[pos] / 1000:.1f} km outside the study area (the zones, "
-            f"plus {STUDY_AREA_BUFFER_M / 1000:g} km)",
+            issue_text("station_outside", km=dist[pos] / 1000,
+                       buffer_km=STUDY_AREA_BUFFER_M / 1000),
             row=int(raw.rows[pos]), column="geometry" if raw.source.is_geo else "lon/lat",
             value=f"{stations['lon'].iloc[pos]:.5f}, {stations['lat'].iloc[pos]:.5f}",
         )
@@ -501,8 +504,9 @@ def check_scenario_refs(
             log.error(SCENARIO_FILE, "unknown zone id", column=column, value=zone)
     for i, t in enumerate(fl.social_housing_targets):
         if not scenario.horizon.start <= t.by_year <= scenario.horizon.end:
-            log.error(SCENARIO_FILE, f"outside the horizon {scenario.horizon.start}–"
-                      f"{scenario.horizon.end}", column=f"freed_land.social_housing_targets.{i}"
+            log.error(SCENARIO_FILE, issue_text("outside_horizon", start=scenario.horizon.start,
+                                                end=scenario.horizon.end),
+                      column=f"freed_land.social_housing_targets.{i}"
                       ".by_year", value=str(t.by_year))
 
 
@@ -525,15 +529,13 @@ def capacity_hints(
     demand = float(need["required_area_m2"].sum())
     if demand > released:
         log.warn(
-            label, f"mandatory firms still to move need {demand / 1e4:,.1f} ha; sites release "
-            f"at most {max(released, 0) / 1e4:,.1f} ha by {end} (after firms moved earlier): "
-            "a plan may be infeasible",
+            label, issue_text("land_short", need_ha=demand / 1e4,
+                              released_ha=max(released, 0) / 1e4, end=end),
         )
     polluting = need[need["pollution"] == "high"]
     if len(polluting) and not sites["accepts_polluting"].any():
         log.warn(
-            label, f"{len(polluting)} mandatory firms are polluting (high) but no site "
-            "accepts polluting firms: a plan is infeasible",
+            label, issue_text("polluting_no_site", n=len(polluting)),
         )
 
 

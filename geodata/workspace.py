@@ -41,6 +41,7 @@ from geodata.tables import (
     toml_error_position,
 )
 from relocation.domain.errors import InputError, InputIssue, RelocationError, validation_issues
+from relocation.domain.issue_text import issue_text
 from relocation.domain.scenario import Scenario
 
 logger = logging.getLogger(__name__)
@@ -177,10 +178,10 @@ def read_scenario(path: Path, log: IssueLog) -> Scenario | None:
     """
     label = path.name
     if not path.is_file():
-        log.error(label, "required file scenario.toml is missing")
+        log.error(label, issue_text("no_scenario"))
         return None
     if path.stat().st_size > MAX_FILE_BYTES:
-        log.error(label, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        log.error(label, issue_text("file_larger_than", limit_mb=MAX_FILE_BYTES // 2**20))
         return None
     text = decode_text(path.read_bytes(), label, log)
     if text is None:
@@ -190,8 +191,9 @@ def read_scenario(path: Path, log: IssueLog) -> Scenario | None:
     except tomllib.TOMLDecodeError as exc:
         line, col = toml_error_position(str(exc))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        where = f" at column {col}" if col else ""
-        log.error(label, f"not valid TOML{where}: {reason}", row=line)
+        message = (issue_text("bad_toml_col", col=col, why=reason) if col
+                   else issue_text("bad_toml", why=reason))
+        log.error(label, message, row=line)
         return None
     try:
         return Scenario.model_validate(data)
@@ -231,10 +233,10 @@ def read_workspace(path: Path) -> Workspace:
     """
     root = Path(path)
     if not root.exists():
-        raise InputError([InputIssue(str(root), None, None, None, "no such folder")],
+        raise InputError([InputIssue(str(root), None, None, None, issue_text("no_folder"))],
                          summary="cannot read the workspace")
     if not root.is_dir():
-        raise InputError([InputIssue(str(root), None, None, None, "not a folder")],
+        raise InputError([InputIssue(str(root), None, None, None, issue_text("not_folder"))],
                          summary="cannot read the workspace")
     log = IssueLog()
     scenario = read_scenario(root / SCENARIO_FILE, log)
@@ -290,7 +292,7 @@ def read_actuals(ws: Workspace, path: Path) -> Workspace:
     path = Path(path)
     log = IssueLog()
     if not path.is_file():
-        raise InputError([InputIssue(str(path), None, None, None, "no such file")],
+        raise InputError([InputIssue(str(path), None, None, None, issue_text("no_file"))],
                          summary="cannot read the actuals")
     raw = read_table(TableSource("actuals", path, None, path.name), log)
     if raw is not None:

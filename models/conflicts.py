@@ -3,7 +3,9 @@
 Both searches are bounded by a time limit. When it runs out they return a documented
 degraded answer, never an error: :func:`find_conflicts` and :func:`search_best_share`
 give the answer (or None) with the reason; :func:`conflicting_rules` and
-:func:`best_share` give the answer alone.
+:func:`best_share` give the answer alone. A reason is a code with its figures (seconds,
+solver status), never a sentence: the application words it (``search.*`` keys of
+``relocation/messages.py``) in the run's language.
 """
 
 from __future__ import annotations
@@ -27,12 +29,19 @@ class ConflictSearch:
     rules : list of str or None
         Rule keys that cannot all hold together, or None when none was found.
     reason : str
-        Empty when ``rules`` is set; otherwise why not (time limit, or the model is
-        feasible once its rules are guarded).
+        Empty when ``rules`` is set; otherwise why not: ``search.time_limit`` (none found
+        within ``seconds``; the solver ended with ``status``) or ``search.feasible`` (the
+        model is feasible once its rules are guarded).
+    seconds : float
+        The search's time limit.
+    status : str
+        CP-SAT's status name at the end of the search.
     """
 
     rules: list[str] | None
     reason: str = ""
+    seconds: float = 0.0
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,12 +56,21 @@ class ShareSearch:
         True when the share is proven the highest (the solve was optimal); a share that is
         not proven is achievable but maybe not the highest.
     reason : str
-        Empty when proven; otherwise why the answer is degraded.
+        Empty when proven; otherwise why the answer is degraded:
+        ``search.no_plan_relaxed`` (no plan even without the window's minimum),
+        ``search.share_time_limit`` (no plan within ``seconds``) or
+        ``search.share_unproven`` (a share found, maybe not the highest).
+    seconds : float
+        The solve's time limit.
+    status : str
+        The solve's status.
     """
 
     share: float | None
     proven: bool
     reason: str = ""
+    seconds: float = 0.0
+    status: str = ""
 
 
 def find_conflicts(
@@ -90,12 +108,8 @@ def find_conflicts(
         index = {lit.index: k for k, lit in zip(names, lits, strict=True)}
         return ConflictSearch(sorted(index[i] for i in core if i in index))
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return ConflictSearch(None, "the guarded rules hold together: no conflict among them")
-    return ConflictSearch(
-        None,
-        f"no conflicting rules found within {time_limit_s:g} s "
-        f"(status {solver.status_name(code)})",
-    )
+        return ConflictSearch(None, "search.feasible", time_limit_s, solver.status_name(code))
+    return ConflictSearch(None, "search.time_limit", time_limit_s, solver.status_name(code))
 
 
 def conflicting_rules(
@@ -141,17 +155,16 @@ def search_best_share(
         token=token,
     )
     if res.status == Status.INFEASIBLE:
-        return ShareSearch(None, True, "no plan even without this window's minimum")
+        return ShareSearch(None, True, "search.no_plan_relaxed", params.time_limit_s,
+                           res.status.value)
     if res.status not in (Status.OPTIMAL, Status.FEASIBLE) or res.objective is None:
-        return ShareSearch(
-            None, False, f"no plan found within {params.time_limit_s:g} s (status UNKNOWN)"
-        )
+        return ShareSearch(None, False, "search.share_time_limit", params.time_limit_s,
+                           res.status.value)
     share = (problem.n_moved_before + int(early[res.rows].sum())) / problem.n_slated
     if res.status == Status.OPTIMAL or (res.gap is not None and res.gap <= gap):
         return ShareSearch(share, True)
-    return ShareSearch(
-        share, False, "time limit reached: the share is achievable, maybe not the highest"
-    )
+    return ShareSearch(share, False, "search.share_unproven", params.time_limit_s,
+                       res.status.value)
 
 
 def best_share(

@@ -42,7 +42,12 @@ class LandAllocation:
         limit was reached first) or ``"DEGRADED"`` (CP-SAT found nothing in time: the
         greedy choice of :func:`greedy_allocation`).
     warning : str
-        Empty, or why the answer is degraded (for the run's summary).
+        Empty, or why the answer is degraded (English, for the log).
+    time_limit_s : float
+        The search's time limit (the application words a degraded answer from it and
+        ``solver_status``, in the run's language).
+    solver_status : str
+        CP-SAT's status name at the end of the first stage.
     """
 
     chosen: np.ndarray
@@ -51,6 +56,8 @@ class LandAllocation:
     lost_value: int = 0
     status: str = "OPTIMAL"
     warning: str = ""
+    time_limit_s: float = 0.0
+    solver_status: str = ""
 
     @property
     def degraded(self) -> bool:
@@ -167,6 +174,7 @@ def allocate_social_housing(
     model.minimize(total_short)
     status = solver.solve(model)
     warning = ""
+    first_status = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = greedy_allocation(areas, zones, values, targets)
         status_name = "DEGRADED"
@@ -207,4 +215,6 @@ def allocate_social_housing(
         lost_value=lost,
         status=status_name,
         warning=warning,
+        time_limit_s=float(time_limit_s),
+        solver_status=first_status,
     )

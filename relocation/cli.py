@@ -218,7 +218,7 @@ def run_guarded(work: Callable[[], int | None]) -> None:
         code = EXIT_BAD_INPUT
     except InfeasibleError as exc:
         _err(_t("err.infeasible"))
-        for line in exc.explanation:
+        for line in exc.lines(current_language()):
             _err("  " + line)
         code = EXIT_INFEASIBLE
     except KeyboardInterrupt:
@@ -673,42 +673,28 @@ def sweep_command(
 
 # --------------------------------------------------- deferred outputs and Pareto (issue 14)
 
-#: Every message of the ``outputs`` and ``pareto`` commands (plain English, in one place so
-#: that they can move to the message catalogue).
-PARETO_MESSAGES = {
-    "outputs_none": "{run}: every output is already there ({files})",
-    "outputs_wrote": "Wrote {files} in {run}",
-    "outputs_bad_which": "must be a comma-separated list of: {choices}",
-    "outputs_not_run": "neither a run folder (summary.json) nor a sweep folder (sweep.json)",
-    "pareto_point": "[{done}/{total}] {name} (ε = {tol:.2%}): {status}, {what}{kept}",
-    "pareto_kept": " (kept from an earlier run)",
-    "pareto_plan": "cost {cost:,.1f} bn VND, disruption {dis:,.1f} bn VND, gap {gap}",
-    "pareto_no_plan": "no plan",
-    "pareto_done": "Pareto front of {n} points in {out}/: {front} non-dominated, "
-    "{unproven} not proven within {gap:.2%}: pareto.csv, pareto.html",
-    "pareto_starved": "no plan within the time limit for {n} point(s): {names}; run the same "
-    "command again to retry them (or allow more time, --time-limit)",
-    "pareto_stopped": "{n} point(s) are finished in {out}/scenarios; run the same command "
-    "again to resume",
-}
+def _tn(key: str, **values: object) -> str:
+    """Message ``key`` in the CLI's language, its numbers in the language's style."""
+    return messages.tn(current_language(), key, **values)
 
 
 @command("outputs")
 def outputs_command(
-    run: Annotated[Path, typer.Argument(help="Run folder, or a sweep or Pareto folder.")],
+    run: Annotated[Path, typer.Argument(help=h("cmd.outputs.run"), metavar="RUN")],
     which: Annotated[
         str,
         typer.Option(
-            "--which", help="Outputs to write: schedule.xlsx,plan.gpkg,map.html (default all)."
+            "--which", help=h("cmd.outputs.which"), metavar="FILES"
         ),
     ] = "schedule.xlsx,plan.gpkg,map.html",
     lang: Lang = None,
     workspace: Annotated[
         Path | None,
-        typer.Option("--workspace", help="The workspace, when it has moved since the run."),
+        typer.Option("--workspace", help=h("cmd.outputs.workspace"),
+                     metavar="WORKSPACE"),
     ] = None,
     missing: Annotated[
-        bool, typer.Option("--missing", help="Write only the outputs a folder lacks.")
+        bool, typer.Option("--missing", help=h("cmd.outputs.missing"))
     ] = False,
 ) -> None:
     """Write the deferred outputs (workbook, GeoPackage, map) of a run from its own files.
@@ -716,9 +702,8 @@ def outputs_command(
     A sweep writes each scenario's plan only (--outputs plans); this writes the rest for
     one run folder, or for every scenario with a plan of a sweep or Pareto folder.
     """
-    msg = PARETO_MESSAGES
-
     def work() -> int:
+        from relocation.domain.issue_text import issue_text
         from relocation.run_folder import DEFERRED_FILES, write_outputs
 
         language = use_language(lang)
@@ -726,7 +711,7 @@ def outputs_command(
         if not files or any(f not in DEFERRED_FILES for f in files):
             raise InputError(
                 [InputIssue("--which", None, None, which,
-                            msg["outputs_bad_which"].format(choices=", ".join(DEFERRED_FILES)))],
+                            issue_text("outputs_bad_which", choices=", ".join(DEFERRED_FILES)))],
                 summary="bad option",
             )
         if (run / "sweep.json").is_file():
@@ -738,16 +723,15 @@ def outputs_command(
             runs = [run]
         else:
             raise InputError(
-                [InputIssue(str(run), None, None, None, msg["outputs_not_run"])],
+                [InputIssue(str(run), None, None, None, issue_text("outputs_not_run"))],
                 summary="cannot write the outputs of the run",
             )
         for r in runs:
             written = write_outputs(r, files, language, workspace, only_missing=missing)
             if written:
-                typer.echo(msg["outputs_wrote"].format(
-                    files=", ".join(p.name for p in written), run=r))
+                typer.echo(_t("out.outputs_wrote", files=", ".join(p.name for p in written), run=r))
             else:
-                typer.echo(msg["outputs_none"].format(run=r, files=", ".join(files)))
+                typer.echo(_t("out.outputs_none", run=r, files=", ".join(files)))
         return EXIT_OK
 
     run_guarded(work)
@@ -764,37 +748,36 @@ def _has_plan(run: Path) -> bool:
 
 @command("pareto")
 def pareto_command(
-    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
-    out: Annotated[Path, typer.Option("--out", help="Pareto folder to write (or resume).")],
+    workspace: Annotated[Path, typer.Argument(help=h("arg.workspace"), metavar="WORKSPACE")],
+    out: Annotated[Path, typer.Option("--out", help=h("cmd.pareto.out"), metavar="OUT")],
     tolerances: Annotated[
         str | None,
         typer.Option(
             "--tolerances",
-            help="Cost tolerances ε, shares or percentages, e.g. 0,0.5%,1%,2% "
-            "(default 0,0.25%,0.5%,1%,2%,4%,8%).",
+            help=h("cmd.pareto.tolerances"),
+            metavar="SHARES",
         ),
     ] = None,
     gap: Annotated[
         float | None,
         typer.Option(
-            "--gap", help="A point is proven when its gap is at most this share "
-            "(default: the scenario's solver.relative_gap, 0.001)."
+            "--gap", help=h("cmd.pareto.gap"), metavar="SHARE"
         ),
     ] = None,
     sets: Sets = None,
     workers_total: Annotated[
         int | None,
         typer.Option("--workers-total", min=1,
-                     help="CP-SAT threads for the whole run (default: all cores)."),
+                     help=h("cmd.pareto.workers_total"), metavar="N"),
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option("--scheduler", help="Existing dask scheduler, tcp://HOST:PORT."),
+        typer.Option("--scheduler", help=h("cmd.sweep.scheduler"), metavar="ADDRESS"),
     ] = None,
     time_limit: TimeLimit = None,
     quiet: Quiet = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Solve every point again (no resuming).")
+        bool, typer.Option("--force", help=h("cmd.pareto.force"))
     ] = False,
     lang: Lang = None,
     outputs: SweepOutputs = "plans",
@@ -806,7 +789,6 @@ def pareto_command(
     (the non-dominated points drawn, each linked to its plan; points not proven within
     --gap marked), and the sweep's comparison. Exits 4 when a point found no plan in time.
     """
-    msg = PARETO_MESSAGES
     finished = [0]
 
     def work() -> int:
@@ -829,34 +811,34 @@ def pareto_command(
             terms = s.get("terms")
             if terms:
                 g = s.get("gap")
-                what = msg["pareto_plan"].format(
+                what = _tn("out.pareto_plan",
                     cost=sum(terms[t] for t in COST_TERMS) / 1e9,
                     dis=sum(terms[t] for t in DISRUPTION_TERMS) / 1e9,
-                    gap="—" if g is None else f"{g:.3%}",
+                    gap="—" if g is None else messages.number(f"{g:.3%}", current_language()),
                 )
             else:
-                what = msg["pareto_no_plan"]
+                what = _t("out.pareto_no_plan")
             point = result.point  # type: ignore[attr-defined]
-            _err(msg["pareto_point"].format(
+            _err(_tn("out.pareto_point",
                 done=done, total=total, name=point.name,
                 tol=point.params["weights.cost_tolerance"], status=s.get("status"), what=what,
-                kept=msg["pareto_kept"] if result.skipped else "",  # type: ignore[attr-defined]
+                kept=_t("out.sweep_kept") if result.skipped else "",  # type: ignore[attr-defined]
             ))
 
         try:
             res = run_pareto(workspace, out, tols, opts, _parse_sets(sets), gap, on_result)
         except (KeyboardInterrupt, _Terminated):
-            _err(msg["pareto_stopped"].format(n=finished[0], out=out))
+            _err(_t("out.pareto_stopped", n=finished[0], out=out))
             raise
         t = res.table
         has = t["cost_vnd"].notna()
-        typer.echo(msg["pareto_done"].format(
+        typer.echo(_tn("out.pareto_done",
             n=len(t), out=out, front=int((has & ~t["dominated"]).sum()),
             unproven=int((has & ~t["proven"]).sum()), gap=res.relative_gap,
         ))
         starved = [r.point.name for r in res.sweep.without_plan]
         if starved:
-            _err(msg["pareto_starved"].format(n=len(starved), names=", ".join(starved)))
+            _err(_t("out.pareto_starved", n=len(starved), names=", ".join(starved)))
             return EXIT_NO_PLAN
         return EXIT_OK
 
@@ -880,7 +862,7 @@ def diff_command(
 
         a, b = read_run(run_a), read_run(run_b)
         d = diff_runs(a, b)
-        typer.echo(format_diff(d, str(run_a), str(run_b), limit))
+        typer.echo(format_diff(d, str(run_a), str(run_b), limit, current_language()))
         if out is not None:
             write_diff_csv(d, out)
             typer.echo(_t("out.wrote", path=out))

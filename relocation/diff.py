@@ -15,7 +15,9 @@ import pandas as pd
 
 from geodata.outputs import write_csv
 from relocation.domain.errors import InputError, InputIssue
+from relocation.domain.labels import label
 from relocation.domain.problem import ALL_TERMS, COST_TERMS, DISRUPTION_TERMS
+from relocation.messages import number, t
 from relocation.run_folder import check_run_folder
 
 #: Columns of ``schedule.csv`` the diff needs.
@@ -197,11 +199,25 @@ def diff_runs(a: RunData, b: RunData) -> RunDiff:
     return RunDiff(ch, totals, counts)
 
 
-def _bn(v: float) -> str:
-    return f"{v / 1e9:+,.2f}" if v else "0"
+def _bn(v: float, lang: str = "en") -> str:
+    return number(f"{v / 1e9:+,.2f}", lang) if v else "0"
 
 
-def format_diff(d: RunDiff, name_a: str, name_b: str, limit: int | None = None) -> str:
+def change_word(kind: str, lang: str = "en") -> str:
+    """A change kind (``elsewhere+later``) in ``lang`` (English: as the code, ``_`` as space)."""
+    return t(lang, "diff.change." + kind.replace("+", "_"))
+
+
+def term_word(term: str, lang: str = "en") -> str:
+    """A plan term in ``lang``: its code in English, its workbook label in Vietnamese."""
+    if lang != "vi":
+        return term
+    return label(f"{term}_vnd", "vi").removesuffix(" (VND)")
+
+
+def format_diff(
+    d: RunDiff, name_a: str, name_b: str, limit: int | None = None, lang: str = "en"
+) -> str:
     """The diff as plain text: totals, counts per change kind, then the firm table.
 
     Parameters
@@ -211,20 +227,28 @@ def format_diff(d: RunDiff, name_a: str, name_b: str, limit: int | None = None) 
         How to call the two runs.
     limit : int, optional
         Show at most this many firms (the CSV has them all).
+    lang : str
+        ``vi`` or ``en`` (the words and the number style; ids and names as written).
 
     Returns
     -------
     str
     """
-    lines = [f"B = {name_b} compared with A = {name_a} (VND bn, B − A)"]
+    lines = [t(lang, "diff.head", a=name_a, b=name_b)]
     for key in ("objective", "cost", "disruption"):
         a, b, delta = d.totals[key]
-        lines.append(f"  {key:<11} {a / 1e9:>14,.2f} → {b / 1e9:>14,.2f}  ({_bn(delta)})")
-    terms = [f"{t} {_bn(d.totals[t][2])}" for t in ALL_TERMS if d.totals[t][2]]
+        lines.append("  " + t(
+            lang, "diff.total", what=t(lang, f"diff.{key}").ljust(11),
+            a=number(f"{a / 1e9:>14,.2f}", lang), b=number(f"{b / 1e9:>14,.2f}", lang),
+            delta=_bn(delta, lang),
+        ))
+    terms = [f"{term_word(k, lang)} {_bn(d.totals[k][2], lang)}" for k in ALL_TERMS
+             if d.totals[k][2]]
     if terms:
-        lines.append("  by term: " + ", ".join(terms))
-    counts = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in d.counts.items() if n)
-    lines.append(f"  firms changed: {len(d.changes)}" + (f" ({counts})" if counts else ""))
+        lines.append("  " + t(lang, "diff.by_term", terms=", ".join(terms)))
+    counts = ", ".join(f"{change_word(k, lang)} {n}" for k, n in d.counts.items() if n)
+    lines.append("  " + t(lang, "diff.changed", n=len(d.changes))
+                 + (f" ({counts})" if counts else ""))
     if not len(d.changes):
         return "\n".join(lines)
     shown = d.changes if limit is None else d.changes.head(limit)
@@ -232,24 +256,25 @@ def format_diff(d: RunDiff, name_a: str, name_b: str, limit: int | None = None) 
     def cell(v: Any) -> str:
         return "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
-    rows = [("firm_id", "firm_name", "change", "year A→B", "site A→B", "Δ VND bn")]
+    rows = [tuple(t(lang, f"diff.col.{c}") for c in
+                  ("firm_id", "firm_name", "change", "year", "site", "delta"))]
     for r in shown.itertuples(index=False):
         name = r.firm_name if len(r.firm_name) <= 40 else r.firm_name[:39] + "…"
         rows.append(
             (
                 r.firm_id,
                 name,
-                r.change,
+                change_word(r.change, lang),
                 f"{cell(r.year_a)}→{cell(r.year_b)}",
                 f"{cell(r.site_id_a)}→{cell(r.site_id_b)}",
-                _bn(int(r.delta_vnd)),
+                _bn(int(r.delta_vnd), lang),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         lines.append("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
     if len(shown) < len(d.changes):
-        lines.append(f"  … {len(d.changes) - len(shown)} more (see --out)")
+        lines.append("  " + t(lang, "diff.more", n=len(d.changes) - len(shown)))
     return "\n".join(lines)
 
 

@@ -146,6 +146,7 @@ def freed_land_outputs(
             **ledger_summary(ledger, cfg, years),
             **converted_summary(converted, years),
             "warnings": list(classified.attrs.get("warnings", [])),
+            "degraded_allocations": list(classified.attrs.get("degraded_allocations", [])),
         },
         "by_zone": summ.by_zone_year,
         "by_ward": summ.by_ward_year,

@@ -6,11 +6,11 @@ with the same placeholders). The language is chosen once per command line
 (:func:`choose_language`): ``--lang``, else ``RELOCATION_LANG``, else Vietnamese where the
 locale is Vietnamese (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, first set wins), else English.
 
-The workspace validators (geodata/) write their issue messages in English. The frame of an
-issue (file, row, column, value) is translated here, and so are the common messages: the
-``issue.*`` keys are keyed by their English template, so that an English message matching a
-template is shown in Vietnamese with the same values. Messages no template matches are
-shown as written (English).
+The workspace validators (geodata/) write their issue messages in English, from the
+templates of :mod:`relocation.domain.issue_text` (the ``issue.*`` keys, merged into the
+catalogue here). The frame of an issue (file, row, column, value) is translated here, and
+so are the messages: an English message matching a template is shown in Vietnamese with
+the same values. Messages no template matches are shown as written (English).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from relocation.domain.errors import InputIssue
+from relocation.domain.issue_text import ISSUES
 
 LANGUAGES = ("vi", "en")
 #: The environment setting naming the language (``vi`` or ``en``).
@@ -213,36 +214,6 @@ _EN: dict[str, str] = {
     "summary.not_workspace": "{path} is not a valid workspace",
     "summary.not_actuals": "{path} is not a valid actuals table",
     "summary.run_at": "cannot read the run {path}",
-    # ---- issue messages (keyed by the English template the validators write)
-    "issue.missing_column": "required column is missing",
-    "issue.missing_column_found": "missing required column{why} (columns found: {found})",
-    "issue.missing_col": "missing column",
-    "issue.missing": "missing",
-    "issue.not_number": "not a number",
-    "issue.not_number_hint": "not a number (use '.' for decimals and no thousands separators)",
-    "issue.not_whole": "not a whole number",
-    "issue.not_bool": "not a boolean",
-    "issue.not_allowed": "not an allowed value",
-    "issue.must_gt": "must be > {minimum}",
-    "issue.must_ge": "must be ≥ {minimum}",
-    "issue.duplicate": "duplicate {column} (rows {rows})",
-    "issue.duplicate_id": "duplicate firm id",
-    "issue.unknown_ref": "unknown {target}: {ids}",
-    "issue.unknown_site": "unknown site id",
-    "issue.unknown_zone": "unknown zone id",
-    "issue.unknown_key": "unknown key {key}; {table} has {keys}",
-    "issue.unknown_column": "unknown column, ignored",
-    "issue.no_folder": "no such folder",
-    "issue.not_folder": "not a folder",
-    "issue.not_utf8": "not UTF-8 text",
-    "issue.geometry": "missing or empty geometry",
-    "issue.lang": "must be vi or en",
-    "issue.tiles": "must be osm",
-    "issue.set_syntax": "expected key=value, e.g. limits.max_moves_per_year=500",
-    "issue.explain_which": "give a FIRM_ID or --all (one of them)",
-    "issue.no_firm": "the run has no such firm",
-    "issue.out_exists": "the output folder exists; pass --force to replace it",
-    "issue.out_not_folder": "exists and is not a folder; choose another --out",
     # ---- keys
     "keys.header": "{n} settings (--set KEY=VALUE, or a grid file's keys):",
     "keys.default": "default",
@@ -460,36 +431,6 @@ _VI: dict[str, str] = {
     "summary.not_workspace": "{path} không phải là thư mục dữ liệu hợp lệ",
     "summary.not_actuals": "{path} không phải là bảng actuals hợp lệ",
     "summary.run_at": "không đọc được lần chạy {path}",
-    "issue.missing_column": "thiếu cột bắt buộc",
-    "issue.missing_column_found": "thiếu cột bắt buộc{why} (các cột có: {found})",
-    "issue.missing_col": "thiếu cột",
-    "issue.missing": "thiếu",
-    "issue.not_number": "không phải là số",
-    "issue.not_number_hint": "không phải là số (dùng '.' cho phần thập phân và không dùng "
-    "dấu phân cách hàng nghìn)",
-    "issue.not_whole": "không phải là số nguyên",
-    "issue.not_bool": "không phải giá trị đúng/sai",
-    "issue.not_allowed": "không phải giá trị được phép",
-    "issue.must_gt": "phải > {minimum}",
-    "issue.must_ge": "phải ≥ {minimum}",
-    "issue.duplicate": "{column} bị trùng (các dòng {rows})",
-    "issue.duplicate_id": "mã doanh nghiệp bị trùng",
-    "issue.unknown_ref": "không có {target}: {ids}",
-    "issue.unknown_site": "không có mã địa điểm này",
-    "issue.unknown_zone": "không có mã vùng này",
-    "issue.unknown_key": "khoá lạ {key}; {table} có {keys}",
-    "issue.unknown_column": "cột lạ, bỏ qua",
-    "issue.no_folder": "không có thư mục này",
-    "issue.not_folder": "không phải thư mục",
-    "issue.not_utf8": "không phải văn bản UTF-8",
-    "issue.geometry": "thiếu hình học hoặc hình học rỗng",
-    "issue.lang": "phải là vi hoặc en",
-    "issue.tiles": "phải là osm",
-    "issue.set_syntax": "cần dạng khoá=giá_trị, ví dụ limits.max_moves_per_year=500",
-    "issue.explain_which": "cho một FIRM_ID hoặc --all (một trong hai)",
-    "issue.no_firm": "lần chạy không có doanh nghiệp này",
-    "issue.out_exists": "thư mục kết quả đã có; thêm --force để thay nó",
-    "issue.out_not_folder": "đã có và không phải thư mục; hãy chọn --out khác",
     "keys.header": "{n} thiết lập (--set KHOÁ=GIÁ_TRỊ, hoặc khoá của tệp lưới):",
     "keys.default": "mặc định",
     "keys.none": "không có",
@@ -525,6 +466,11 @@ _VI: dict[str, str] = {
     "{stability})",
 }
 
+# The issue messages' wording lives in the domain (relocation/domain/issue_text.py), where
+# geodata/ reads it to write its messages; here it joins the catalogue.
+_EN.update({key: en for key, (en, _vi) in ISSUES.items()})
+_VI.update({key: vi for key, (_en, vi) in ISSUES.items()})
+
 #: The help framework's own English words and the keys translating them.
 FRAMEWORK_KEYS = {
     "Arguments": "help.arguments",
@@ -555,6 +501,39 @@ def t(lang: str, key: str, /, **values: Any) -> str:
     """
     template = CATALOGUE.get(lang, _EN)[key]
     return template.format(**values) if values else template
+
+
+class _NumberFormatter(string.Formatter):
+    """``str.format`` whose numbers follow the language's style (``1,300`` / ``1.300``).
+
+    A value with a ``text(lang)`` method (an explanation note) is rendered in the same
+    language; a list of them is joined by ``"; "``.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if hasattr(value, "text") and callable(value.text):
+            return str(value.text(self.lang))
+        if isinstance(value, (list, tuple)):
+            return "; ".join(self.format_field(v, format_spec) for v in value)
+        text = format(value, format_spec)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return number(text, self.lang)
+        return text
+
+
+def tn(lang: str, key: str, /, **values: Any) -> str:
+    """Like :func:`t`, with every number in the language's style (``{n:,}``: 1.300 in vi).
+
+    Raises
+    ------
+    KeyError
+        The key is not in the catalogue.
+    """
+    lang = lang if lang in CATALOGUE else "en"
+    return _NumberFormatter(lang).format(CATALOGUE[lang][key], **values)
 
 
 def vi_locale(environ: Mapping[str, str]) -> bool:
@@ -614,10 +593,12 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
         if not key.startswith(("summary.", "issue.")):
             continue
         pattern = ""
+        seen: set[str] = set()
         for literal, name, _spec, _conv in string.Formatter().parse(template):
             pattern += re.escape(literal)
-            if name:
-                pattern += f"(?P<{name}>.*?)"
+            if name:  # a field used twice must repeat what it matched the first time
+                pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.*?)"
+                seen.add(name)
         out.append((re.compile(f"^{pattern}$", re.DOTALL), key))
     # Longer templates first, so that "missing required column…" wins over "missing".
     out.sort(key=lambda item: -len(_EN[item[1]]))
@@ -631,8 +612,37 @@ def translate(text: str, lang: str) -> str:
     for pattern, key in _patterns():
         match = pattern.match(text)
         if match:
-            return CATALOGUE[lang][key].format(**match.groupdict())
+            values = match.groupdict()
+            for name in _numeric_fields(_EN[key]):  # numbers the template formatted
+                values[name] = number(values[name], lang)
+            return _as_written(CATALOGUE[lang][key]).format(**values)
+    # "quota.0: min_share (0.9) is above …": a setting's path, then a message.
+    where, sep, rest = text.partition(": ")
+    if sep and where and " " not in where:
+        inner = translate(rest, lang)
+        if inner != rest:
+            return f"{where}: {inner}"
     return text
+
+
+@lru_cache(maxsize=512)
+def _numeric_fields(template: str) -> frozenset[str]:
+    """Fields of ``template`` with a numeric format spec (``{n:,}``, ``{km:.1f}``)."""
+    return frozenset(
+        name for _, name, spec, _ in string.Formatter().parse(template)
+        if name and spec and spec[-1] in "dfgn%" or (name and spec and "," in spec)
+    )
+
+
+@lru_cache(maxsize=512)
+def _as_written(template: str) -> str:
+    """``template`` without format specs and conversions: its values are already text."""
+    out = ""
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        out += literal.replace("{", "{{").replace("}", "}}")
+        if name is not None:
+            out += "{" + name + "}"
+    return out
 
 
 def format_issue(issue: InputIssue, lang: str) -> str:
@@ -779,4 +789,349 @@ _VI.update({
     "phương án gốc, đồng",
     "key.stability.year_shift_vnd_per_year": "chi phí cho mỗi năm lệch so với năm của "
     "phương án gốc, đồng",
+})
+
+# ---- infeasibility explanations (relocation/infeasibility.py): each a Note's template.
+# Numbers carry their format here and are shown in the language's style (1,300 / 1.300).
+_EN.update({
+    "infeas.no_site": "{n:,} mandatory firm(s) have no compatible site with land open by "
+    "their zone's deadline or after they are ready: {names}",
+    "infeas.before_over_ceiling": "{before:,} firms moved before {start} already exceed the "
+    "ceiling of {share:.0%} by {year} ({hi:,} firms)",
+    "infeas.due_over_ceiling": "{due:,} mandatory firms are due by {year}, but the ceiling of "
+    "{share:.0%} allows only {allowed:,} moves by then",
+    "infeas.capacity": "{share:.0%} by {year} needs {need:,} moves; the yearly processing "
+    "capacity allows {k} × {cap:,} = {total:,}",
+    "infeas.ready": "{share:.0%} by {year} needs {need:,} moves; only {ready:,} firms are "
+    "ready and have compatible land open by {year}",
+    "infeas.land": "{share:.0%} by {year} needs {need:,} moves; the {need:,} smallest ready "
+    "firms need {smallest_ha:,.1f} ha but only {land_ha:,.1f} ha of land is open by {year}",
+    "infeas.core_head": "these rules cannot all hold together:",
+    "infeas.no_core": "the solver proved that no plan keeps every rule (no short set of "
+    "conflicting rules was found in time)",
+    "infeas.best_share": "the highest share achievable by {year} is {share:.1%}",
+    "infeas.no_plan": "no plan within the time limit; allow more time (--time-limit)",
+    "rule.quota_min": "at least {share:.0%} of the {n:,} slated firms moved by {year} "
+    "({count:,} firms)",
+    "rule.quota_max": "at most {share:.0%} moved by {year} ({count:,} firms)",
+    "rule.capacity": "the land of {name} ({site}) open by {year}: {ha:,.1f} ha",
+    "rule.moves": "the yearly processing capacity in {year}: {cap:,} moves",
+    "rule.min_moves": "at least {n:,} moves in {year} while firms wait",
+    "rule.move_group": "the firms of move group {group} move together",
+    "rule.clearance": "park {park} is empty by {year}",
+    "rule.budget": "the support budget in {year}: {vnd:,.0f} VND",
+    "rule.deadline": "mandatory firm {firm} ({name}) moves by its zone's deadline {year}",
+    "rule.other": "rule {key}",
+    "rule.many_capacity": "{n} capacity rules, e.g. {sample} (together {ha:,.1f} ha in "
+    "{years})",
+    "rule.many_deadline": "{n} deadline rules, e.g. {sample}",
+    # The solver's degraded answers (models/conflicts.py returns their codes).
+    "search.feasible": "the guarded rules hold together: no conflict among them",
+    "search.time_limit": "no conflicting rules found within {seconds:g} s (status {status})",
+    "search.no_plan_relaxed": "no plan even without this window's minimum",
+    "search.share_time_limit": "no plan found within {seconds:g} s (status {status})",
+    "search.share_unproven": "time limit reached: the share is achievable, maybe not the "
+    "highest",
+})
+_VI.update({
+    "infeas.no_site": "{n:,} doanh nghiệp bắt buộc di dời không có địa điểm phù hợp với đất "
+    "mở trước hạn chót của vùng hoặc sau khi doanh nghiệp sẵn sàng: {names}",
+    "infeas.before_over_ceiling": "{before:,} doanh nghiệp đã chuyển trước năm {start} đã "
+    "vượt mức trần {share:.0%} đến hết {year} ({hi:,} doanh nghiệp)",
+    "infeas.due_over_ceiling": "{due:,} doanh nghiệp bắt buộc đến hạn di dời trước hết "
+    "{year}, nhưng mức trần {share:.0%} chỉ cho phép {allowed:,} lượt di dời đến lúc đó",
+    "infeas.capacity": "chỉ tiêu {share:.0%} đến hết {year} cần {need:,} lượt di dời; năng "
+    "lực xử lý hằng năm chỉ cho phép {k} × {cap:,} = {total:,}",
+    "infeas.ready": "chỉ tiêu {share:.0%} đến hết {year} cần {need:,} lượt di dời; chỉ có "
+    "{ready:,} doanh nghiệp sẵn sàng và có đất phù hợp mở trước hết {year}",
+    "infeas.land": "chỉ tiêu {share:.0%} đến hết {year} cần {need:,} lượt di dời; {need:,} "
+    "doanh nghiệp sẵn sàng nhỏ nhất cần {smallest_ha:,.1f} ha nhưng đến hết {year} chỉ có "
+    "{land_ha:,.1f} ha đất mở",
+    "infeas.core_head": "các quy định sau không thể cùng được đáp ứng:",
+    "infeas.no_core": "bộ giải đã chứng minh không có kế hoạch nào giữ được mọi quy định "
+    "(không tìm kịp một tập ngắn các quy định mâu thuẫn nhau)",
+    "infeas.best_share": "tỷ lệ cao nhất có thể đạt đến hết {year} là {share:.1%}",
+    "infeas.no_plan": "không có kế hoạch trong thời gian cho phép; hãy cho thêm thời gian "
+    "(--time-limit)",
+    "rule.quota_min": "ít nhất {share:.0%} trong {n:,} doanh nghiệp phải di dời đã chuyển "
+    "đến hết {year} ({count:,} doanh nghiệp)",
+    "rule.quota_max": "nhiều nhất {share:.0%} đã chuyển đến hết {year} ({count:,} doanh "
+    "nghiệp)",
+    "rule.capacity": "đất của {name} ({site}) mở đến hết {year}: {ha:,.1f} ha",
+    "rule.moves": "năng lực xử lý hằng năm trong năm {year}: {cap:,} lượt di dời",
+    "rule.min_moves": "ít nhất {n:,} lượt di dời trong năm {year} khi còn doanh nghiệp chờ",
+    "rule.move_group": "các doanh nghiệp của nhóm di dời {group} chuyển cùng nhau",
+    "rule.clearance": "khu {park} không còn doanh nghiệp nào đến hết {year}",
+    "rule.budget": "ngân sách hỗ trợ năm {year}: {vnd:,.0f} đồng",
+    "rule.deadline": "doanh nghiệp bắt buộc {firm} ({name}) di dời trước hạn chót {year} "
+    "của vùng",
+    "rule.other": "quy định {key}",
+    "rule.many_capacity": "{n} quy định về quỹ đất, ví dụ {sample} (tổng cộng {ha:,.1f} ha "
+    "trong các năm {years})",
+    "rule.many_deadline": "{n} quy định về hạn chót, ví dụ {sample}",
+    "search.feasible": "các quy định được bảo vệ cùng được đáp ứng: không có mâu thuẫn",
+    "search.time_limit": "không tìm được quy định mâu thuẫn trong {seconds:g} giây (trạng "
+    "thái {status})",
+    "search.no_plan_relaxed": "không có kế hoạch ngay cả khi bỏ mức tối thiểu của cửa sổ này",
+    "search.share_time_limit": "không tìm được kế hoạch trong {seconds:g} giây (trạng thái "
+    "{status})",
+    "search.share_unproven": "hết thời gian: tỷ lệ này đạt được, nhưng có thể chưa phải cao "
+    "nhất",
+})
+
+# ---- relocation diff (relocation/diff.py)
+_EN.update({
+    "diff.head": "B = {b} compared with A = {a} (VND bn, B − A)",
+    "diff.total": "{what} {a} → {b}  ({delta})",
+    "diff.objective": "objective",
+    "diff.cost": "cost",
+    "diff.disruption": "disruption",
+    "diff.by_term": "by term: {terms}",
+    "diff.changed": "firms changed: {n}",
+    "diff.more": "… {n} more (see --out)",
+    "diff.change.earlier": "earlier",
+    "diff.change.later": "later",
+    "diff.change.elsewhere": "elsewhere",
+    "diff.change.elsewhere_earlier": "elsewhere+earlier",
+    "diff.change.elsewhere_later": "elsewhere+later",
+    "diff.change.no_longer": "no longer",
+    "diff.change.newly": "newly",
+    "diff.col.firm_id": "firm_id",
+    "diff.col.firm_name": "firm_name",
+    "diff.col.change": "change",
+    "diff.col.year": "year A→B",
+    "diff.col.site": "site A→B",
+    "diff.col.delta": "Δ VND bn",
+})
+_VI.update({
+    "diff.head": "B = {b} so với A = {a} (tỷ đồng, B − A)",
+    "diff.total": "{what} {a} → {b}  ({delta})",
+    "diff.objective": "mục tiêu",
+    "diff.cost": "chi phí",
+    "diff.disruption": "xáo trộn",
+    "diff.by_term": "theo khoản: {terms}",
+    "diff.changed": "doanh nghiệp thay đổi: {n}",
+    "diff.more": "… còn {n} doanh nghiệp (xem --out)",
+    "diff.change.earlier": "sớm hơn",
+    "diff.change.later": "muộn hơn",
+    "diff.change.elsewhere": "nơi khác",
+    "diff.change.elsewhere_earlier": "nơi khác và sớm hơn",
+    "diff.change.elsewhere_later": "nơi khác và muộn hơn",
+    "diff.change.no_longer": "không còn di dời",
+    "diff.change.newly": "mới di dời",
+    "diff.col.firm_id": "mã DN",
+    "diff.col.firm_name": "tên doanh nghiệp",
+    "diff.col.change": "thay đổi",
+    "diff.col.year": "năm A→B",
+    "diff.col.site": "địa điểm A→B",
+    "diff.col.delta": "Δ tỷ đồng",
+})
+
+# ---- reading a run folder (relocation/run_folder.py check_run_folder, relocation/diff.py):
+# keyed by the English text, as the issue messages above.
+_EN.update({
+    "summary.run_compare": "cannot compare the run",
+    "summary.run_draw": "cannot draw the run",
+    "summary.run_outputs": "cannot write the outputs of the run",
+    "issue.no_run": "no such run folder",
+    "issue.not_run": "missing: not a run folder",
+    "issue.bad_json": "bad JSON: {why}",
+    "issue.not_summary": "not a run summary (expected a JSON object)",
+    "issue.no_plan_compare": "the run has no plan to compare (status {status})",
+    "issue.no_plan_draw": "the run has no plan to draw (status {status})",
+    "issue.no_plan_read": "the run has no plan to read (status {status})",
+    "issue.no_plan_outputs": "the run has no plan to write the outputs of (status {status})",
+    "issue.scheduled_twice": "firm scheduled twice",
+    "issue.changed_input": "changed since the run (its hash differs from the run's "
+    "summary.json); plan again",
+})
+_VI.update({
+    "summary.run_compare": "không so sánh được lần chạy",
+    "summary.run_draw": "không vẽ được lần chạy",
+    "summary.run_outputs": "không ghi được các đầu ra của lần chạy",
+    "issue.no_run": "không có thư mục lần chạy này",
+    "issue.not_run": "thiếu: không phải thư mục lần chạy",
+    "issue.bad_json": "JSON sai: {why}",
+    "issue.not_summary": "không phải tóm tắt của lần chạy (cần một đối tượng JSON)",
+    "issue.no_plan_compare": "lần chạy không có kế hoạch để so sánh (trạng thái {status})",
+    "issue.no_plan_draw": "lần chạy không có kế hoạch để vẽ (trạng thái {status})",
+    "issue.no_plan_read": "lần chạy không có kế hoạch để đọc (trạng thái {status})",
+    "issue.no_plan_outputs": "lần chạy không có kế hoạch để ghi các đầu ra (trạng thái "
+    "{status})",
+    "issue.scheduled_twice": "doanh nghiệp có hai lịch di dời",
+    "issue.changed_input": "đã thay đổi từ sau lần chạy (mã băm khác với summary.json của "
+    "lần chạy); hãy lập lại kế hoạch",
+})
+
+# ---- freed land after a plan (figures: relocation/domain/land_ledger.py summary_figures)
+_EN.update({
+    "land.totals": "freed land by {end}: {freed_ha:,.1f} ha freed ({parcels:,} parcels, "
+    "{before_ha:,.1f} ha of firms moved before the horizon), {usable_ha:,.1f} ha usable, "
+    "{waiting_ha:,.1f} ha awaiting remediation",
+    "land.usable_by_class": "usable by {end}: {classes}",
+    "land.waiting_by_class": "awaiting remediation in {end}, by planned use: {classes}",
+    "land.social_housing": "social housing usable by {end}: {units:,} units on {ha:,.1f} ha",
+    "land.province": "{delivered} = {share:.1%} of the province's {province_units:,} units by "
+    "{province_by_year}",
+    "land.delivered": " ({delivered:,} by {counted_by_year})",
+    "land.targets": "social-housing targets by {year}: {met} of {zones} zones met, {units:,} of "
+    "{goal:,} units, land shortfall {short_ha:,.1f} ha",
+    "land.classes_only": "freed land: {classes}",
+    "land.class": "{name} {ha:,.1f} ha",
+    "land.degraded": "{year}: social-housing land: CP-SAT found no allocation within "
+    "{seconds:g} s (status {status}); parcels chosen greedily by least value per m² (targets "
+    "met as far as the land allows, more valuable land may be used)",
+})
+_VI.update({
+    "land.totals": "đất giải phóng đến hết {end}: {freed_ha:,.1f} ha đã giải phóng ({parcels:,} "
+    "thửa, trong đó {before_ha:,.1f} ha của doanh nghiệp đã di dời trước kỳ kế hoạch), "
+    "{usable_ha:,.1f} ha sử dụng được, {waiting_ha:,.1f} ha chờ xử lý môi trường",
+    "land.usable_by_class": "sử dụng được đến hết {end}: {classes}",
+    "land.waiting_by_class": "chờ xử lý môi trường năm {end}, theo mục đích dự kiến: {classes}",
+    "land.social_housing": "nhà ở xã hội trên đất sử dụng được đến hết {end}: {units:,} căn "
+    "trên {ha:,.1f} ha",
+    "land.province": "{delivered} = {share:.1%} chỉ tiêu {province_units:,} căn của tỉnh đến "
+    "{province_by_year}",
+    "land.delivered": " ({delivered:,} căn đến hết {counted_by_year})",
+    "land.targets": "chỉ tiêu nhà ở xã hội đến hết {year}: {met}/{zones} khu vực đạt, "
+    "{units:,}/{goal:,} căn, thiếu {short_ha:,.1f} ha đất",
+    "land.classes_only": "đất giải phóng: {classes}",
+    "land.class": "{name} {ha:,.1f} ha",
+    "land.degraded": "{year}: đất nhà ở xã hội: CP-SAT không tìm được phương án phân bổ trong "
+    "{seconds:g} giây (trạng thái {status}); các thửa được chọn tham lam theo giá trị trên m² "
+    "thấp nhất (đạt chỉ tiêu trong chừng mực quỹ đất cho phép, có thể dùng đất giá trị hơn)",
+})
+
+# ---- relocation outputs and relocation pareto (relocation/cli.py)
+_EN.update({
+    "cmd.outputs.run": "Run folder, or a sweep or Pareto folder.",
+    "cmd.outputs.which": "Outputs to write: schedule.xlsx,plan.gpkg,map.html (default all).",
+    "cmd.outputs.workspace": "The workspace, when it has moved since the run.",
+    "cmd.outputs.missing": "Write only the outputs a folder lacks.",
+    "cmd.pareto.out": "Pareto folder to write (or resume).",
+    "cmd.pareto.tolerances": "Cost tolerances ε, shares or percentages, e.g. 0,0.5%,1%,2% "
+    "(default 0,0.25%,0.5%,1%,2%,4%,8%).",
+    "cmd.pareto.gap": "A point is proven when its gap is at most this share (default: the "
+    "scenario's solver.relative_gap, 0.001).",
+    "cmd.pareto.workers_total": "CP-SAT threads for the whole run (default: all cores).",
+    "cmd.pareto.force": "Solve every point again (no resuming).",
+    "out.outputs_none": "{run}: every output is already there ({files})",
+    "out.outputs_wrote": "Wrote {files} in {run}",
+    "out.pareto_point": "[{done}/{total}] {name} (ε = {tol:.2%}): {status}, {what}{kept}",
+    "out.pareto_plan": "cost {cost:,.1f} bn VND, disruption {dis:,.1f} bn VND, gap {gap}",
+    "out.pareto_no_plan": "no plan",
+    "out.pareto_done": "Pareto front of {n} points in {out}/: {front} non-dominated, "
+    "{unproven} not proven within {gap:.2%}: pareto.csv, pareto.html",
+    "out.pareto_starved": "no plan within the time limit for {n} point(s): {names}; run the "
+    "same command again to retry them (or allow more time, --time-limit)",
+    "out.pareto_stopped": "{n} point(s) are finished in {out}/scenarios; run the same "
+    "command again to resume",
+})
+_VI.update({
+    "cmd.outputs.run": "Thư mục lần chạy, hoặc thư mục quét hay biên Pareto.",
+    "cmd.outputs.which": "Các đầu ra cần ghi: schedule.xlsx,plan.gpkg,map.html (mặc định: "
+    "tất cả).",
+    "cmd.outputs.workspace": "Thư mục dữ liệu, khi nó đã được chuyển chỗ sau lần chạy.",
+    "cmd.outputs.missing": "Chỉ ghi các đầu ra mà thư mục còn thiếu.",
+    "cmd.pareto.out": "Thư mục biên Pareto sẽ ghi (hoặc tiếp tục).",
+    "cmd.pareto.tolerances": "Các dung sai chi phí ε, dạng tỷ lệ hoặc phần trăm, ví dụ "
+    "0,0.5%,1%,2% (mặc định 0,0.25%,0.5%,1%,2%,4%,8%).",
+    "cmd.pareto.gap": "Một điểm được coi là đã chứng minh khi sai số tối ưu không vượt quá tỷ "
+    "lệ này (mặc định: solver.relative_gap của kịch bản, 0.001).",
+    "cmd.pareto.workers_total": "Số luồng CP-SAT cho cả lần chạy (mặc định: mọi lõi).",
+    "cmd.pareto.force": "Giải lại mọi điểm (không tiếp tục).",
+    "out.outputs_none": "{run}: mọi đầu ra đã có sẵn ({files})",
+    "out.outputs_wrote": "Đã ghi {files} trong {run}",
+    "out.pareto_point": "[{done}/{total}] {name} (ε = {tol:.2%}): {status}, {what}{kept}",
+    "out.pareto_plan": "chi phí {cost:,.1f} tỷ đồng, xáo trộn {dis:,.1f} tỷ đồng, sai số tối "
+    "ưu {gap}",
+    "out.pareto_no_plan": "không có kế hoạch",
+    "out.pareto_done": "Biên Pareto gồm {n} điểm trong {out}/: {front} điểm không bị trội, "
+    "{unproven} điểm chưa chứng minh được trong {gap:.2%}: pareto.csv, pareto.html",
+    "out.pareto_starved": "không có kế hoạch trong thời gian cho phép cho {n} điểm: {names}; "
+    "chạy lại cùng lệnh để thử lại (hoặc cho thêm thời gian, --time-limit)",
+    "out.pareto_stopped": "{n} điểm đã xong trong {out}/scenarios; chạy lại cùng lệnh để tiếp "
+    "tục",
+})
+
+# ---- the annual review (relocation/replan.py): history windows and warnings
+_EN.update({
+    "replan.window_met": "the {year} window ({lo_share:.0%}–{hi_share:.0%}) was met: {moved:,} "
+    "of {n:,} firms ({share:.1%}) had moved",
+    "replan.window_short": "the {year} window was missed by {short:,} firms: {moved:,} of "
+    "{n:,} ({share:.1%}) had moved, at least {lo:,} ({lo_share:.0%}) were due",
+    "replan.window_over": "the {year} window was exceeded by {over:,} firms: {moved:,} of "
+    "{n:,} had moved, at most {hi:,} ({hi_share:.0%}) were allowed",
+    "replan.unrecorded": "{n:,} firm(s) had a baseline move in or before {year} with no "
+    "actuals row: the move did not happen, they are re-planned from {next} (e.g. {ids})",
+})
+_VI.update({
+    "replan.window_met": "cửa sổ {year} ({lo_share:.0%}–{hi_share:.0%}) đã đạt: {moved:,} "
+    "trên {n:,} doanh nghiệp ({share:.1%}) đã di dời",
+    "replan.window_short": "cửa sổ {year} còn thiếu {short:,} doanh nghiệp: {moved:,} trên "
+    "{n:,} ({share:.1%}) đã di dời, cần ít nhất {lo:,} ({lo_share:.0%})",
+    "replan.window_over": "cửa sổ {year} bị vượt {over:,} doanh nghiệp: {moved:,} trên {n:,} "
+    "đã di dời, chỉ cho phép tối đa {hi:,} ({hi_share:.0%})",
+    "replan.unrecorded": "{n:,} doanh nghiệp có lượt di dời theo kế hoạch gốc trong hoặc "
+    "trước {year} mà không có dòng actuals: việc di dời chưa diễn ra, chúng được lập lại kế "
+    "hoạch từ {next} (ví dụ {ids})",
+})
+
+# ---- command-line options and run folders refused by the application (keyed by the
+# English text, as the issue messages of relocation/domain/issue_text.py)
+_EN.update({
+    "summary.bad_tolerances": "bad --tolerances option",
+    "issue.share_0_1": "must be a share in 0–1",
+    "issue.share_0_1_pct": "must be a share in 0–1 (0–100%)",
+    "issue.no_tolerance": "no tolerance given",
+    "issue.no_quota_floor": "no quota floor given",
+    "issue.no_quota_window": "the scenario has no quota window: pass --by-year",
+    "issue.quota_or_grid": "give exactly one of --quota and --grid",
+    "issue.by_year_with_quota": "--by-year goes with --quota (a grid names its windows)",
+    "issue.grid_no_scenario": "the grid file defines no scenario",
+    "issue.grid_too_many": "{n} scenarios; at most {limit}",
+    "issue.as_of_no_year": "leaves no year to plan: the horizon ends in {end}",
+    "issue.fact_after_review": "a '{status}' row must be dated in or before the review year "
+    "{year} (--as-of)",
+    "issue.committed_after_review": "a committed move must be after the review year {year} "
+    "(record it as 'moved' if it happened)",
+    "issue.run_workspace_gone": "the run's workspace folder is not there",
+    "issue.not_run_with_plan": "not a run folder with a plan (missing {files})",
+})
+_VI.update({
+    "summary.bad_tolerances": "tuỳ chọn --tolerances sai",
+    "issue.share_0_1": "phải là tỷ lệ trong khoảng 0–1",
+    "issue.share_0_1_pct": "phải là tỷ lệ trong khoảng 0–1 (0–100%)",
+    "issue.no_tolerance": "chưa cho dung sai nào",
+    "issue.no_quota_floor": "chưa cho mức sàn chỉ tiêu nào",
+    "issue.no_quota_window": "kịch bản không có cửa sổ chỉ tiêu: hãy thêm --by-year",
+    "issue.quota_or_grid": "cho đúng một trong hai: --quota hoặc --grid",
+    "issue.by_year_with_quota": "--by-year đi cùng --quota (tệp lưới tự nêu các cửa sổ)",
+    "issue.grid_no_scenario": "tệp lưới không định nghĩa kịch bản nào",
+    "issue.grid_too_many": "{n} kịch bản; tối đa {limit}",
+    "issue.as_of_no_year": "không còn năm nào để lập kế hoạch: kỳ kế hoạch kết thúc năm {end}",
+    "issue.fact_after_review": "dòng '{status}' phải có năm trong hoặc trước năm rà soát "
+    "{year} (--as-of)",
+    "issue.committed_after_review": "một cam kết di dời phải sau năm rà soát {year} (ghi là "
+    "'moved' nếu đã diễn ra)",
+    "issue.run_workspace_gone": "không còn thư mục dữ liệu của lần chạy",
+    "issue.not_run_with_plan": "không phải thư mục lần chạy có kế hoạch (thiếu {files})",
+})
+
+# ---- merged from the conversion work: converted parcels and park clearance history
+_EN.update({
+    "land.converted": "converted in place by {end} (not freed): {parcels:,} parcels, "
+    "{ha:,.1f} ha",
+    "replan.clearance_met": "the clearance of park {park} by {year} was met: its {n:,} firms "
+    "had left",
+    "replan.clearance_missed": "the clearance of park {park} by {year} was missed: "
+    "{remaining:,} of its {n:,} firms had not left (they are planned from {next})",
+})
+_VI.update({
+    "land.converted": "chuyển đổi tại chỗ đến hết {end} (không tính là đất giải phóng): "
+    "{parcels:,} thửa, {ha:,.1f} ha",
+    "replan.clearance_met": "chỉ tiêu giải toả khu {park} đến hết {year} đã đạt: cả {n:,} "
+    "doanh nghiệp đã rời đi",
+    "replan.clearance_missed": "chỉ tiêu giải toả khu {park} đến hết {year} chưa đạt: "
+    "{remaining:,} trên {n:,} doanh nghiệp chưa rời đi (được lập kế hoạch từ {next})",
 })

@@ -33,6 +33,7 @@ from geodata.workspace import Workspace, read_workspace
 from maps.offline import check_offline
 from maps.text import safe_text
 from relocation.domain.errors import InputError, InputIssue
+from relocation.domain.labels import TERMS, status_word
 from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS
 from relocation.sweep import (
     PointResult,
@@ -255,11 +256,13 @@ def render_pareto_html(df: pd.DataFrame, title: str, relative_gap: float) -> str
     tips, classes, links = [], [], []
     for i, row in df.iterrows():
         tol = float(row["cost_tolerance"])
-        words = [f"ε = {tol:.2%}", str(row["status"])]
+        status = str(row["status"])
+        words = [f"ε = {tol:.2%}", f"{status_word(status, 'vi')} / {status_word(status, 'en')}"]
         if has[i]:
             words.append(f"chi phí / cost {_bn(row['cost_vnd'])} tỷ đồng / bn VND")
             words.append(f"xáo trộn / disruption {_bn(row['disruption_vnd'])}")
-            words.append(f"gap {float(row['gap']):.3%}" if pd.notna(row["gap"]) else "gap —")
+            gap = f"{float(row['gap']):.3%}" if pd.notna(row["gap"]) else "—"
+            words.append(f"sai số tối ưu / gap {gap}")
         cls = []
         if bool(row["dominated"]):
             cls.append("dominated")
@@ -298,7 +301,7 @@ def render_pareto_html(df: pd.DataFrame, title: str, relative_gap: float) -> str
         ("Trạng thái", "Status"),
         ("Chi phí (tỷ đồng)", "Cost (bn VND)"),
         ("Xáo trộn (tỷ đồng)", "Disruption (bn VND)"),
-        ("Khoảng cách tối ưu", "Gap"),
+        TERMS["gap"],
         ("Đã chứng minh", "Proven"),
         ("Bị trội", "Dominated"),
         ("Phương án", "Plan"),
@@ -316,7 +319,8 @@ def render_pareto_html(df: pd.DataFrame, title: str, relative_gap: float) -> str
         body.append(
             f'<tr class="{" ".join(cls)}"><td class="text">{safe_text(row["point"])}</td>'
             f"<td>{float(row['cost_tolerance']):.2%}</td>"
-            f'<td class="text">{safe_text(row["status"])}</td>'
+            f'<td class="text">{safe_text(status_word(str(row["status"]), "vi"))}<br>'
+            f'<span class="en">{safe_text(status_word(str(row["status"]), "en"))}</span></td>'
             f"<td>{_bn(row['cost_vnd'])}</td><td>{_bn(row['disruption_vnd'])}</td>"
             f"<td>{gap}</td><td>{'✓' if bool(row['proven']) else '✗'}</td>"
             f"<td>{'✓' if bool(row['dominated']) else ''}</td>"

@@ -36,6 +36,7 @@ from relocation.domain.errors import InputError, InputIssue
 from relocation.domain.problem import MOVE_TERMS, Plan, Problem
 from relocation.domain.scenario import QuotaWindow, Scenario
 from relocation.domain.status import STATUS_RULES, FirmStatus, counts_as_history, in_quota_base
+from relocation.messages import tn
 
 if TYPE_CHECKING:  # imported lazily below: ``explain`` needs this module without the solver
     from geodata.workspace import Workspace
@@ -105,16 +106,17 @@ class ReplanSetup:
     @property
     def warnings(self) -> list[str]:
         """Planner-facing warnings of the setup (printed and kept in ``summary.json``)."""
+        return self.warnings_in("en")
+
+    def warnings_in(self, lang: str) -> list[str]:
+        """:attr:`warnings` in ``lang`` (``vi`` or ``en``)."""
         out = []
         if self.unrecorded:
-            out.append(
-                f"{len(self.unrecorded):,} firm(s) had a baseline move in or before "
-                f"{self.as_of} with no actuals row: the move did not happen, they are "
-                f"re-planned from {self.as_of + 1} (e.g. {', '.join(self.unrecorded[:5])})"
-            )
+            out.append(tn(lang, "replan.unrecorded", n=len(self.unrecorded), year=self.as_of,
+                          next=self.as_of + 1, ids=", ".join(self.unrecorded[:5])))
         for h in [*self.history, *self.clearance]:
             if not h["met"]:
-                out.append(h["text"])
+                out.append(h["text" if lang == "en" else "text_vi"])
         return out
 
 
@@ -211,19 +213,15 @@ def history_windows(
         lo, hi = q.min_count(n), q.max_count(n)
         short, over = max(0, lo - moved), max(0, moved - hi)
         met = short == 0 and over == 0
-        if met:
-            text = (f"the {q.by_year} window ({q.min_share:.0%}–{q.max_share:.0%}) was met: "
-                    f"{moved:,} of {n:,} firms ({moved / max(n, 1):.1%}) had moved")
-        elif short:
-            text = (f"the {q.by_year} window was missed by {short:,} firms: {moved:,} of {n:,} "
-                    f"({moved / max(n, 1):.1%}) had moved, at least {lo:,} "
-                    f"({q.min_share:.0%}) were due")
-        else:
-            text = (f"the {q.by_year} window was exceeded by {over:,} firms: {moved:,} of "
-                    f"{n:,} had moved, at most {hi:,} ({q.max_share:.0%}) were allowed")
+        key = "replan.window_met" if met else (
+            "replan.window_short" if short else "replan.window_over")
+        figures = {"year": q.by_year, "lo_share": q.min_share, "hi_share": q.max_share,
+                   "moved": moved, "n": n, "share": moved / max(n, 1), "short": short,
+                   "over": over, "lo": lo, "hi": hi}
         out.append({"by_year": q.by_year, "min_share": q.min_share, "max_share": q.max_share,
                     "base": n, "firms_moved": moved, "share": round(moved / max(n, 1), 6),
-                    "met": met, "short_by": short, "over_by": over, "text": text})
+                    "met": met, "short_by": short, "over_by": over,
+                    "text": tn("en", key, **figures), "text_vi": tn("vi", key, **figures)})
     return out
 
 
@@ -351,8 +349,9 @@ def changes_summary(setup: ReplanSetup, plan: Plan, changes: pd.DataFrame) -> di
         "changed_firms": int(len(moved)),
         "by_why": {k: int(v) for k, v in changes["why"].value_counts().sort_index().items()},
         "unrecorded_baseline_moves": len(setup.unrecorded),
-        "history_windows": [{k: v for k, v in h.items() if k != "text"} for h in setup.history],
-        "history_clearance": [{k: v for k, v in h.items() if k != "text"}
+        "history_windows": [{k: v for k, v in h.items() if k not in ("text", "text_vi")}
+                            for h in setup.history],
+        "history_clearance": [{k: v for k, v in h.items() if k not in ("text", "text_vi")}
                               for h in setup.clearance],
         "stability_vnd": int(plan.terms.get("stability", 0)),
         "objective_without_stability": objective_without_stability(problem, plan),
@@ -397,12 +396,12 @@ def history_clearance(
             if not (st in gone and when <= c.by_year):
                 remaining += 1
         met = remaining == 0
-        text = (f"the clearance of park {c.park} by {c.by_year} was met: its {n:,} firms had left"
-                if met else
-                f"the clearance of park {c.park} by {c.by_year} was missed: {remaining:,} of "
-                f"its {n:,} firms had not left (they are planned from {as_of + 1})")
+        key = "replan.clearance_met" if met else "replan.clearance_missed"
+        figures = {"park": c.park, "year": c.by_year, "n": n, "remaining": remaining,
+                   "next": as_of + 1}
         out.append({"park": c.park, "by_year": c.by_year, "firms": n, "remaining": remaining,
-                    "met": met, "text": text})
+                    "met": met, "text": tn("en", key, **figures),
+                    "text_vi": tn("vi", key, **figures)})
     return out
 
 
@@ -566,14 +565,13 @@ def replan_workspace(
     from geodata.outputs import check_destination
     from geodata.workspace import read_actuals, read_workspace
     from relocation.diff import read_run
-    from relocation.domain.errors import InfeasibleError
     from relocation.phases import enter_phase
     from relocation.run_folder import write_run
     from relocation.workflow import (
         PlanOptions,
         RunOutcome,
         effective_scenario,
-        infeasible_lines,
+        infeasible_error,
         plan_scenario,
     )
 
@@ -596,8 +594,11 @@ def replan_workspace(
         "actuals_rows": int(len(ws.actuals)),
         "workspace": str(Path(workspace).resolve()),
         "history_windows": [h["text"] for h in setup.history],
+        "history_windows_vi": [h["text_vi"] for h in setup.history],
         "history_clearance": [h["text"] for h in setup.clearance],
+        "history_clearance_vi": [h["text_vi"] for h in setup.clearance],
         "warnings": setup.warnings,
+        "warnings_vi": setup.warnings_in("vi"),
     }
     summary = {**result.summary, "replan": info}
     extra = {}
@@ -614,5 +615,5 @@ def replan_workspace(
               token=token, extra_tables=extra)
     outcome = RunOutcome(result.summary, result.plan, out, result)
     if result.infeasible:
-        raise InfeasibleError(infeasible_lines(result), best_share=result.best_share)
+        raise infeasible_error(result)
     return outcome

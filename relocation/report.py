@@ -1,6 +1,8 @@
 """The short plain-text summaries printed after a run (plan, replan), in Vietnamese or English.
 
-The freed-land lines come from :func:`relocation.domain.land_ledger.summary_lines` (English).
+The freed-land lines word the figures of
+:func:`relocation.domain.land_ledger.summary_figures` (the ledger's totals) in the run's
+language.
 """
 
 from __future__ import annotations
@@ -9,28 +11,75 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from relocation.domain.land_ledger import summary_lines as freed_land_lines
+from relocation.domain.labels import status_word
+from relocation.domain.land_ledger import summary_figures
+from relocation.domain.land_use import LAND_CLASSES
 from relocation.domain.problem import COST_TERMS, DISRUPTION_TERMS
-from relocation.messages import bn, number, t
+from relocation.infeasibility import explanation_lines
+from relocation.messages import bn, number, t, tn
 
 
 def _int(v: int, lang: str) -> str:
     return number(f"{v:,}", lang)
 
 
+def _classes(values: Mapping[str, float], lang: str) -> str:
+    li = 0 if lang == "vi" else 1
+    return ", ".join(
+        tn(lang, "land.class", name=LAND_CLASSES[k][li], ha=float(v))
+        for k, v in values.items() if k in LAND_CLASSES
+    )
+
+
+def freed_land_lines(land: Mapping[str, Any], lang: str = "en") -> list[str]:
+    """The freed-land lines of the terminal summary in ``lang``, every total labelled."""
+    lines = []
+    for fig in summary_figures(land):
+        kind = fig["line"]
+        values = {k: v for k, v in fig.items() if k != "line"}
+        if "classes" in values:
+            values["classes"] = _classes(values["classes"], lang)
+        indent = "  " if kind in ("totals", "classes_only") else "    "
+        text = tn(lang, f"land.{kind}", **values)
+        if kind == "social_housing" and "share" in values:
+            delivered = "" if "delivered" not in values else tn(
+                lang, "land.delivered", delivered=values["delivered"],
+                counted_by_year=values["counted_by_year"])
+            text += tn(lang, "land.province", delivered=delivered, share=values["share"],
+                       province_units=values["province_units"],
+                       province_by_year=values["province_by_year"])
+        lines.append(indent + text)
+    return lines
+
+
+def land_warnings(land: Mapping[str, Any], lang: str = "en") -> list[str]:
+    """The freed-land warnings (degraded social-housing allocations) in ``lang``.
+
+    A summary written before their figures were recorded gives its English ``warnings``.
+    """
+    figures = land.get("degraded_allocations")
+    if figures is None:
+        return list(land.get("warnings") or [])
+    return [tn(lang, "land.degraded", **f) for f in figures]
+
+
 def plan_report(summary: Mapping[str, Any], out: Path, lang: str = "en") -> str:
     """Moves per year, quota shares, cost, disruption, gap and where the outputs are."""
-    lines = [t(lang, "report.head", status=summary["status"], name=summary["scenario"])]
-    warnings = summary.get("input_warnings") or []
+    status = str(summary["status"])
+    if lang == "vi":  # the status in words, with the code people search for
+        status = f"{status_word(status, 'vi').lower()} ({status})"
+    lines = [t(lang, "report.head", status=status, name=summary["scenario"])]
+    warnings = (lang == "vi" and summary.get("input_warnings_vi")) or summary.get(
+        "input_warnings") or []
     if warnings:
         lines.append("  " + t(lang, "report.warnings", n=len(warnings)))
         lines += [f"    {w}" for w in warnings[:10]]
         if len(warnings) > 10:
             lines.append("    " + t(lang, "report.more_warnings", n=len(warnings) - 10))
-    for w in (summary.get("freed_land") or {}).get("warnings", []):
+    for w in land_warnings(summary.get("freed_land") or {}, lang):
         lines.append("  " + t(lang, "report.land_warning", text=w))
     if summary.get("terms") is None:
-        lines += ["  " + e for e in summary.get("explanation", [])]
+        lines += ["  " + e for e in explanation_lines(summary, lang)]
         lines.append("  " + t(lang, "report.summary_file", path=out / "summary.json"))
         return "\n".join(lines)
     f = summary["firms"]
@@ -60,7 +109,7 @@ def plan_report(summary: Mapping[str, Any], out: Path, lang: str = "en") -> str:
     ))
     land = summary.get("freed_land")
     if land:
-        lines += freed_land_lines(land)
+        lines += freed_land_lines(land, lang)
     files = sorted(p.name for p in Path(out).iterdir()) if Path(out).is_dir() else []
     lines.append("  " + t(lang, "report.outputs", out=out, files=", ".join(files)))
     return "\n".join(lines)
@@ -70,10 +119,13 @@ def replan_report(summary: Mapping[str, Any], lang: str = "en") -> str:
     """The replan's lines after the plan report: history windows, warnings, changes."""
     info = summary.get("replan") or {}
     lines = [t(lang, "replan.head", year=info.get("as_of"))]
-    history = [*info.get("history_windows", []), *info.get("history_clearance", [])]
+    # The Vietnamese lines where the summary has them (a replan written before: English).
+    suffix = "_vi" if lang == "vi" and "history_windows_vi" in info else ""
+    history = [*info.get("history_windows" + suffix, []),
+               *info.get("history_clearance" + suffix, [])]
     for text in history:
         lines.append("  " + t(lang, "replan.history", text=text))
-    for w in info.get("warnings", []):
+    for w in info.get("warnings" + suffix, []):
         if w not in history:
             lines.append("  " + t(lang, "replan.warning", text=w))
     ch = summary.get("changes")

@@ -35,7 +35,14 @@ from relocation.domain.errors import InfeasibleError, InputError
 from relocation.domain.problem import ALL_TERMS, Plan, Problem
 from relocation.domain.scenario import Scenario, unknown_override_ids
 from relocation.freed_land import freed_land_outputs, with_history
-from relocation.infeasibility import precheck, summarise_core
+from relocation.infeasibility import (
+    Note,
+    core_notes,
+    explanation_lines,
+    precheck,
+    render,
+)
+from relocation.messages import LANGUAGES, format_issue
 from relocation.phases import check_stop, enter_phase
 from relocation.run_folder import SCHEDULE_COLUMNS, PlanResult, write_run
 
@@ -44,7 +51,9 @@ __all__ = ["SCHEDULE_COLUMNS", "PlanOptions", "PlanResult", "RunOutcome", "plan_
 
 log = logging.getLogger(__name__)
 
-NO_PLAN_MESSAGE = "no plan within the time limit; allow more time (--time-limit)"
+#: Why a run without a plan in time has none (its explanation note, and in English).
+NO_PLAN_NOTE = Note("infeas.no_plan")
+NO_PLAN_MESSAGE = NO_PLAN_NOTE.text("en")
 
 
 @dataclass(frozen=True)
@@ -192,7 +201,7 @@ def build_summary(
     plan: Plan | None = None,
     checked_objective: int | None = None,
     freed_land: Mapping[str, Any] | None = None,
-    explanation: Sequence[str] = (),
+    explanation: Sequence[Note] = (),
     best: tuple[int | None, float | None] | None = None,
     command: Sequence[str] = (),
 ) -> Mapping[str, Any]:
@@ -208,8 +217,9 @@ def build_summary(
         The objective recomputed by :func:`~relocation.domain.check.check_plan`.
     freed_land : mapping, optional
         The freed-land summary.
-    explanation : sequence of str
-        Why there is no plan.
+    explanation : sequence of Note
+        Why there is no plan: written in English (``explanation``) and as notes
+        (``explanation_notes``, rendered in either language when shown).
     best : tuple, optional
         ``(by_year, share)``: the highest achievable share (infeasible scenarios).
     command : sequence of str
@@ -250,6 +260,7 @@ def build_summary(
         "progress": [] if res is None else list(res.progress),
         "inputs": dict(ws.input_hashes),
         "input_warnings": [w.format() for w in ws.warnings],
+        "input_warnings_vi": [format_issue(w, "vi") for w in ws.warnings],
         "workspace": str(ws.root),
         "command": list(command),
     }
@@ -259,7 +270,8 @@ def build_summary(
         if freed_land is not None:
             summary["freed_land"] = dict(freed_land)
     else:
-        summary["explanation"] = list(explanation)
+        summary["explanation"] = render(explanation, "en")
+        summary["explanation_notes"] = [n.as_dict() for n in explanation]
     if best is not None:
         by_year, share = best
         summary["best_achievable_share"] = {
@@ -299,18 +311,21 @@ def plan_workspace(
     )
     outcome = RunOutcome(result.summary, result.plan, Path(out), result)
     if result.infeasible:
-        raise InfeasibleError(infeasible_lines(result), best_share=result.best_share)
+        raise infeasible_error(result)
     return outcome
 
 
-def infeasible_lines(result: PlanResult) -> list[str]:
-    """The explanation of an infeasible result, with its highest achievable share."""
-    lines = list(result.explanation)
-    best = result.summary.get("best_achievable_share") or {}
-    if result.best_share is not None:
-        lines.append(f"the highest share achievable by {best.get('by_year')} is "
-                     f"{result.best_share:.1%}")
-    return lines
+def infeasible_lines(result: PlanResult, lang: str = "en") -> list[str]:
+    """The explanation of an infeasible result in ``lang``, with its highest achievable share."""
+    return explanation_lines(result.summary, lang, best=True)
+
+
+def infeasible_error(result: PlanResult) -> InfeasibleError:
+    """The error an infeasible result raises: its explanation in English and translated."""
+    return InfeasibleError(
+        infeasible_lines(result), best_share=result.best_share,
+        translations={lang: infeasible_lines(result, lang) for lang in LANGUAGES},
+    )
 
 
 def plan_scenario(
@@ -374,7 +389,7 @@ def plan_scenario(
     plan = decode_plan(problem, res.rows) if len(res.rows) or res.status != Status.UNKNOWN else None
     if plan is None:
         summary = build_summary(
-            ws, sc, problem, params, res, explanation=[NO_PLAN_MESSAGE], command=command
+            ws, sc, problem, params, res, explanation=[NO_PLAN_NOTE], command=command
         )
         return PlanResult(ws, sc, problem, params, res, None, None, None, summary,
                           (NO_PLAN_MESSAGE,))
@@ -400,7 +415,7 @@ def _infeasible(
     problem: Problem,
     params: SolveParams,
     res: SolveResult | None,
-    reasons: list[str],
+    reasons: list[Note],
     token: StopToken | None,
     command: Sequence[str],
 ) -> PlanResult:
@@ -409,13 +424,7 @@ def _infeasible(
     explanation = list(reasons)
     if not explanation:
         core = conflicting_rules(problem, time_limit_s=min(60.0, params.time_limit_s), token=token)
-        if core:
-            explanation = ["these rules cannot all hold together:"] + summarise_core(problem, core)
-        else:
-            explanation = [
-                "the solver proved that no plan keeps every rule "
-                "(no short set of conflicting rules was found in time)"
-            ]
+        explanation = core_notes(problem, core)
     first = sc.quota[0].by_year if sc.quota else None
     share = None
     if first is not None:
@@ -436,4 +445,4 @@ def _infeasible(
         command=command,
     )
     return PlanResult(ws, sc, problem, params, res, None, None, None, summary,
-                      tuple(explanation), share)
+                      tuple(summary["explanation"]), share)

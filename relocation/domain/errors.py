@@ -94,10 +94,21 @@ class InputError(RelocationError):
 class InfeasibleError(RelocationError):
     """A well-formed scenario the data cannot satisfy. Exit code 3."""
 
-    def __init__(self, explanation: list[str], best_share: float | None = None) -> None:
+    def __init__(
+        self,
+        explanation: list[str],
+        best_share: float | None = None,
+        translations: Mapping[str, list[str]] | None = None,
+    ) -> None:
         super().__init__("; ".join(explanation))
         self.explanation = explanation
         self.best_share = best_share
+        #: The explanation in other languages: language code -> lines.
+        self.translations = dict(translations or {})
+
+    def lines(self, lang: str) -> list[str]:
+        """The explanation in ``lang`` (as given, English, when not translated)."""
+        return list(self.translations.get(lang, self.explanation))
 
 
 #: Longest value shown in a message.

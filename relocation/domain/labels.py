@@ -80,6 +80,21 @@ TERMS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Solver statuses of a run (``summary.json`` ``status``) in words: status -> (vi, en).
+SOLVER_STATUS: dict[str, tuple[str, str]] = {
+    "OPTIMAL": ("Tối ưu", "Optimal"),
+    "FEASIBLE": ("Khả thi", "Feasible"),
+    "INFEASIBLE": ("Không khả thi", "Infeasible"),
+    "UNKNOWN": ("Không có phương án trong thời hạn", "No plan within the time limit"),
+}
+
+
+def status_word(status: str, lang: str = "vi") -> str:
+    """A solver status of :data:`SOLVER_STATUS` in ``vi`` or ``en`` (as given when unknown)."""
+    vi, en = SOLVER_STATUS.get(str(status), (str(status), str(status)))
+    return vi if lang == "vi" else en
+
+
 def label(column: str, lang: str = "vi") -> str:
     """Label of a column in ``vi`` or ``en`` (the column name when unknown)."""
     vi, en = COLUMNS.get(column, (column, column))

@@ -25,7 +25,7 @@ class (``land_class``) is the use it is planned for; land of a class counts in t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -456,58 +456,65 @@ def summarise_freed_land(
     )
 
 
-def _fmt_classes(values: dict[str, float], lang: str) -> str:
-    li = 0 if lang == "vi" else 1
-    return ", ".join(
-        f"{LAND_CLASSES[k][li]} {v:,.1f} ha" for k, v in values.items() if k in LAND_CLASSES
-    )
+def summary_figures(land: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The figures of the terminal's freed-land lines, in order, every total labelled.
 
+    The domain names each line and its figures; the application words them in the run's
+    language (``land.*`` keys of ``relocation/messages.py``). Every figure is read from
+    ``land`` (the ``freed_land`` block of :func:`ledger_summary`) or summed from its
+    ``targets``.
 
-def summary_lines(land: dict[str, Any]) -> list[str]:
-    """The freed-land lines of the terminal summary (English), every total labelled."""
+    Returns
+    -------
+    list of dict
+        Each ``{"line": kind, ...figures}``, kinds in order: ``totals`` (``end``,
+        ``freed_ha``, ``parcels``, ``before_ha``, ``usable_ha``, ``waiting_ha``),
+        ``usable_by_class`` (``end``, ``classes``: class → ha), ``waiting_by_class`` (only
+        when some land awaits remediation), ``social_housing`` (``end``, ``units``, ``ha``,
+        and with a province target ``province_units``, ``province_by_year``, ``share``,
+        and ``delivered``/``counted_by_year`` when counted before the end), one
+        ``targets`` per target year (``year``, ``met``, ``zones``, ``units``, ``goal``,
+        ``short_ha``), and ``converted`` (``end``, ``parcels``, ``ha``: firms converted in
+        place, not freed) when there are any. A summary written before the ledger gives one
+        ``classes_only`` (``classes``).
+    """
     if "horizon_end" not in land:  # a summary written before the ledger: classes only
-        return [f"  freed land: {_fmt_classes(land.get('hectares_by_class', {}), 'en')}"]
+        return [{"line": "classes_only", "classes": dict(land.get("hectares_by_class", {}))}]
     end = land["horizon_end"]
-    lines = [
-        f"freed land by {end}: {land['freed_ha']:,.1f} ha freed ({land['parcels']:,} parcels, "
-        f"{land['freed_before_horizon_ha']:,.1f} ha of firms moved before the horizon), "
-        f"{land['usable_ha']:,.1f} ha usable, {land['awaiting_remediation_ha']:,.1f} ha "
-        "awaiting remediation",
-        f"  usable by {end}: {_fmt_classes(land['usable_ha_by_class'], 'en')}",
+    out: list[dict[str, Any]] = [
+        {"line": "totals", "end": end, "freed_ha": land["freed_ha"], "parcels": land["parcels"],
+         "before_ha": land["freed_before_horizon_ha"], "usable_ha": land["usable_ha"],
+         "waiting_ha": land["awaiting_remediation_ha"]},
+        {"line": "usable_by_class", "end": end, "classes": dict(land["usable_ha_by_class"])},
     ]
     waiting = {k: v for k, v in land["awaiting_remediation_ha_by_class"].items() if v > 0}
     if waiting:
-        lines.append(
-            f"  awaiting remediation in {end}, by planned use: {_fmt_classes(waiting, 'en')}"
-        )
+        out.append({"line": "waiting_by_class", "end": end, "classes": waiting})
     sh = land["social_housing"]
-    text = f"  social housing usable by {end}: {sh['units']:,} units on {sh['usable_ha']:,.1f} ha"
+    housing: dict[str, Any] = {"line": "social_housing", "end": end, "units": sh["units"],
+                               "ha": sh["usable_ha"]}
     prov = sh.get("province_target")
     if prov:
-        by = "" if prov["counted_by_year"] == end else f" ({prov['units_delivered']:,} by " \
-            f"{prov['counted_by_year']})"
-        text += (
-            f"{by} = {prov['share']:.1%} of the province's {prov['units']:,} units by "
-            f"{prov['by_year']}"
-        )
-    lines.append(text)
+        housing.update(province_units=prov["units"], province_by_year=prov["by_year"],
+                       share=prov["share"])
+        if prov["counted_by_year"] != end:
+            housing.update(delivered=prov["units_delivered"],
+                           counted_by_year=prov["counted_by_year"])
+    out.append(housing)
     targets = land.get("targets") or []
     for year in sorted({t["by_year"] for t in targets}):
         due = [t for t in targets if t["by_year"] == year]
-        met = sum(1 for t in due if t["shortfall_ha"] <= 0)
-        units = sum(t["social_housing_units"] for t in due)
-        goal = sum(t["target_units"] for t in due)
-        short = sum(t["shortfall_ha"] for t in due)
-        lines.append(
-            f"  social-housing targets by {year}: {met} of {len(due)} zones met, "
-            f"{units:,} of {goal:,} units, land shortfall {short:,.1f} ha"
-        )
+        out.append({
+            "line": "targets", "year": year,
+            "met": sum(1 for t in due if t["shortfall_ha"] <= 0), "zones": len(due),
+            "units": sum(t["social_housing_units"] for t in due),
+            "goal": sum(t["target_units"] for t in due),
+            "short_ha": sum(t["shortfall_ha"] for t in due),
+        })
     if land.get("converted_parcels"):
-        lines.append(
-            f"  converted in place by {end} (not freed): {land['converted_parcels']:,} parcels, "
-            f"{land['converted_ha']:,.1f} ha"
-        )
-    return ["  " + line for line in lines]
+        out.append({"line": "converted", "end": end, "parcels": land["converted_parcels"],
+                    "ha": land["converted_ha"]})
+    return out
 
 
 def summary_rows(land: dict[str, Any]) -> list[tuple[str, str, Any, str]]:

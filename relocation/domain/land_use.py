@@ -216,7 +216,9 @@ def classify_freed_land(
         target whose allocation chose the parcel for social housing, ``"rule"`` in a zone
         without targets, else ``""``) and ``social_housing_units`` (int; 0 unless social
         housing). :func:`relocation.domain.land_ledger.build_ledger` makes it the ledger.
-        ``attrs["warnings"]`` lists the years whose allocation was degraded (time limit).
+        ``attrs["warnings"]`` lists the years whose allocation was degraded (time limit),
+        in English; ``attrs["degraded_allocations"]`` gives their figures (``year``,
+        ``seconds``, ``status``) for the application to word in the run's language.
 
     Raises
     ------
@@ -297,6 +299,7 @@ def classify_freed_land(
     chosen = np.zeros(len(out), dtype=bool)
     avail = out["available_year"].to_numpy()
     degraded: list[str] = []
+    degraded_figures: list[dict[str, Any]] = []
     for year in sorted({t.by_year for t in windows}):
         due = {t.zone_id: t for t in windows if t.by_year == year}
         need = {}
@@ -331,6 +334,10 @@ def classify_freed_land(
         logger.info("social-housing shortfall by %d (m²): %s", year, dict(result.shortfall_m2))
         if getattr(result, "warning", ""):  # a degraded allocation (time limit): say so
             degraded.append(f"{year}: {result.warning}")
+            degraded_figures.append({
+                "year": int(year), "seconds": float(getattr(result, "time_limit_s", 0.0)),
+                "status": str(getattr(result, "solver_status", "")),
+            })
     for i in np.flatnonzero(eligible & targeted & ~chosen):
         z = zone[i]
         out.iloc[i, col_en] = f"{out.iloc[i, col_en]} (not needed for {z}'s housing targets)"
@@ -341,6 +348,7 @@ def classify_freed_land(
         "int64"
     )
     out.attrs["warnings"] = degraded
+    out.attrs["degraded_allocations"] = degraded_figures
     return out
 
 

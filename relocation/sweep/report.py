@@ -21,10 +21,11 @@ import pandas as pd
 from geodata.outputs import write_csv, write_text
 from maps.offline import check_offline
 from maps.text import safe_text
-from relocation.domain.labels import label
+from relocation.domain.labels import TERMS, label, status_word
 from relocation.domain.land_use import LAND_CLASSES
 from relocation.domain.problem import ALL_TERMS, COST_TERMS, DISRUPTION_TERMS
 from relocation.domain.scenario import Scenario
+from relocation.infeasibility import explanation_lines
 from relocation.sweep.spec import SweepOutcome
 
 #: Fixed columns: name → (Vietnamese, English).
@@ -35,12 +36,13 @@ _FIXED = {
     "objective_vnd": ("Hàm mục tiêu (VND)", "Objective (VND)"),
     "cost_vnd": ("Chi phí (VND)", "Cost (VND)"),
     "disruption_vnd": ("Xáo trộn (VND)", "Disruption (VND)"),
-    "gap": ("Khoảng cách tối ưu", "Gap"),
+    "gap": TERMS["gap"],
     "planned_moves": ("Số DN di dời theo kế hoạch", "Planned moves"),
     "social_housing_units": ("Số căn nhà ở xã hội ước tính", "Estimated social-housing units"),
     "best_share": ("Tỷ lệ cao nhất có thể đạt", "Highest achievable share"),
     "best_share_by_year": ("Năm của tỷ lệ cao nhất", "Year of the highest share"),
-    "explanation": ("Giải thích", "Explanation"),
+    "explanation": ("Giải thích (tiếng Anh)", "Explanation"),
+    "explanation_vi": ("Giải thích", "Explanation (Vietnamese)"),
     "wall_time_s": ("Thời gian giải (giây)", "Solve time (s)"),
 }
 
@@ -97,7 +99,8 @@ def _row(res: Any, params: Sequence[str], years: Sequence[int], windows: Sequenc
     best = s.get("best_achievable_share") or {}
     row["best_share"] = best.get("share")
     row["best_share_by_year"] = best.get("by_year")
-    row["explanation"] = " ".join(s.get("explanation") or []) or None
+    row["explanation"] = " ".join(explanation_lines(s, "en")) or None
+    row["explanation_vi"] = " ".join(explanation_lines(s, "vi")) or None
     row["wall_time_s"] = s.get("wall_time_s")
     return row
 
@@ -110,7 +113,9 @@ def comparison_frame(outcome: SweepOutcome) -> pd.DataFrame:
     (commute, attrition, preference, supply split), ``gap``, ``<term>_vnd`` per plan term,
     ``planned_moves``, ``moves_<year>``, ``share_<by_year>`` per quota window,
     ``freed_<class>_ha``, ``social_housing_units``, ``best_share`` and
-    ``best_share_by_year`` (infeasible scenarios), ``explanation``, ``wall_time_s``.
+    ``best_share_by_year`` (infeasible scenarios), ``explanation`` (English) and
+    ``explanation_vi`` (Vietnamese: a summary written before explanations were translated
+    gives its English), ``wall_time_s``.
     Money in whole VND (discounted as in the plans); blank where a scenario has no plan.
     """
     params: list[str] = []
@@ -167,7 +172,8 @@ def write_comparison_xlsx(df: pd.DataFrame, path: Path) -> None:
                     sh.write_number(i, j, float(v), fmt)
                 else:
                     sh.write_string(i, j, str(v))
-            width = 60 if col == "explanation" else 22 if col in ("scenario", "folder") else 16
+            wide = col.startswith("explanation")
+            width = 60 if wide else 22 if col in ("scenario", "folder") else 16
             sh.set_column(j, j, width)
         sh.freeze_panes(2, 1)
         if len(df):
@@ -368,6 +374,8 @@ th,td{border:1px solid #d5dbe1;padding:4px 8px;text-align:right;vertical-align:t
 th{background:#e8eef4} td.text{text-align:left} tr.infeasible td{background:#fdecee}
 tr.no-plan td{background:#fff4e0}
 .note{font-size:12px;color:#5b6570}
+ul.why{margin:0;padding-left:16px;text-align:left} ul.why li{margin:2px 0}
+ul.why.en{margin-top:4px;color:#5b6570}
 """
 
 
@@ -381,9 +389,33 @@ def _pct(v: Any) -> str:
 
 def _no_plan_words(summary: dict[str, Any]) -> str:
     """Why a scenario has no plan, in both languages."""
-    if summary.get("status") == "INFEASIBLE":
-        return "không khả thi / infeasible"
-    return "không có phương án trong thời hạn / no plan within the time limit"
+    status = "INFEASIBLE" if summary.get("status") == "INFEASIBLE" else "UNKNOWN"
+    return f"{status_word(status, 'vi').lower()} / {status_word(status, 'en').lower()}"
+
+
+def _status_words(status: Any) -> str:
+    """A solver status as Vietnamese over English (escaped)."""
+    if _missing(status):
+        return "—"
+    vi, en = status_word(str(status), "vi"), status_word(str(status), "en")
+    return f'{safe_text(vi)}<br><span class="en">{safe_text(en)}</span>'
+
+
+def explanation_html(summary: dict[str, Any]) -> str:
+    """Why a scenario has no plan: Vietnamese over English, one element per sentence.
+
+    Each sentence of the explanation, and the highest achievable share, is its own list
+    item, so that no sentence runs into the next one or into the other language.
+    """
+    blocks = []
+    for lang in ("vi", "en"):
+        lines = explanation_lines(summary, lang, best=True)
+        if not lines:
+            continue
+        items = "".join(f"<li>{safe_text(line)}</li>" for line in lines)
+        cls = "why" if lang == "vi" else "why en"
+        blocks.append(f'<ul class="{cls}" lang="{lang}">{items}</ul>')
+    return "".join(blocks) or "—"
 
 
 def render_report_html(outcome: SweepOutcome, df: pd.DataFrame, title: str) -> str:
@@ -409,6 +441,7 @@ def render_report_html(outcome: SweepOutcome, df: pd.DataFrame, title: str) -> s
     tips = []
     for i, r in enumerate(outcome.results):
         status = r.summary.get("status")
+        status = f"{status_word(str(status), 'vi')} / {status_word(str(status), 'en')}"
         extra = "" if cost[i] is not None else f" — {_no_plan_words(r.summary)}"
         tips.append(f"{r.point.name} ({status}){extra}")
     cost_tips = [f"{t}: {_bn(df['cost_vnd'][i])} tỷ đồng / bn VND" for i, t in enumerate(tips)]
@@ -449,7 +482,7 @@ def render_report_html(outcome: SweepOutcome, df: pd.DataFrame, title: str) -> s
             f"{safe_text(header(c)[1])}</span></th>"
             for c in head
         )
-        + "<th>Bản đồ / Map</th>"
+        + '<th>Bản đồ hoặc giải thích<br><span class="en">Map or explanation</span></th>'
     )
     body = []
     for i, r in enumerate(outcome.results):
@@ -457,7 +490,9 @@ def render_report_html(outcome: SweepOutcome, df: pd.DataFrame, title: str) -> s
         cells = []
         for c in head:
             v = row[c]
-            if c in ("scenario", "status") or c.startswith("param:"):
+            if c == "status":
+                cells.append(f'<td class="text">{_status_words(v)}</td>')
+            elif c == "scenario" or c.startswith("param:"):
                 shown = "—" if _missing(v) else v
                 cells.append(f'<td class="text">{safe_text(shown)}</td>')
             elif c.startswith("share_"):
@@ -479,11 +514,7 @@ def render_report_html(outcome: SweepOutcome, df: pd.DataFrame, title: str) -> s
                 '(bản đồ: relocation outputs / map: relocation outputs)</td>'
             )
         else:
-            why = row["explanation"] if isinstance(row["explanation"], str) else ""
-            best = row["best_share"]
-            if not _missing(best):
-                why += f" Tỷ lệ cao nhất / highest achievable: {float(best):.1%}."
-            cells.append(f'<td class="text">{safe_text(why.strip() or "—")}</td>')
+            cells.append(f'<td class="text">{explanation_html(r.summary)}</td>')
         cls = ""
         if cost[i] is None:
             cls = ' class="infeasible"' if r.summary.get("status") == "INFEASIBLE" else (

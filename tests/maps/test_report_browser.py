@@ -78,10 +78,15 @@ def test_chart_and_table_render_offline(page):
     assert rows.count() == 4
     assert pg.locator("#comparison tbody tr.infeasible").count() == 1
     first = [t.strip() for t in rows.nth(0).locator("td").all_inner_texts()]
-    # A plan: FEASIBLE, or OPTIMAL when the solver also closes the gap.
-    assert first[0] == "Cơ sở" and ({"FEASIBLE", "OPTIMAL"} & set(first))
+    # A plan: FEASIBLE, or OPTIMAL when the solver also closes the gap (in words, Vietnamese
+    # over English).
+    assert first[0] == "Cơ sở" and ({"Khả thi\nFeasible", "Tối ưu\nOptimal"} & set(first))
+    assert "Không khả thi\nInfeasible" in rows.nth(3).locator("td").all_inner_texts()
     assert "Tất cả trong 2024" in rows.nth(3).inner_text()
     assert "needs 4 moves" in rows.nth(3).inner_text()
+    # The explanation: Vietnamese over English, each sentence its own line.
+    why = rows.nth(3).locator("ul.why li").all_inner_texts()
+    assert any("cần 4 lượt di dời" in t for t in why) and any("needs 4 moves" in t for t in why)
     assert log["blocked"] == [] and log["failed"] == [] and log["errors"] == []
 
 

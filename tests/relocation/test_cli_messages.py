@@ -15,7 +15,7 @@ from relocation.keys import scenario_keys
 
 REPO = Path(__file__).resolve().parents[2]
 COMMANDS = ["validate", "export-demo", "plan", "demo", "map", "sweep", "diff", "replan",
-            "explain", "keys"]
+            "explain", "keys", "outputs", "pareto"]
 #: Letters only Vietnamese uses here: diacritics that English text never has.
 VI_LETTERS = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
@@ -26,6 +26,50 @@ def test_every_key_exists_in_both_languages_with_the_same_placeholders():
     for key in en:
         assert messages.placeholders(en[key]) == messages.placeholders(vi[key]), key
         assert vi[key].strip(), key
+
+
+def _parity_errors(catalogue: dict[str, dict[str, str]]) -> list[str]:
+    """What the parity test finds wrong in a catalogue (its own check, used on a broken copy)."""
+    en, vi = catalogue["en"], catalogue["vi"]
+    errors = [f"only in {'en' if k in en else 'vi'}: {k}" for k in sorted(set(en) ^ set(vi))]
+    errors += [f"fields differ: {k}" for k in sorted(set(en) & set(vi))
+               if messages.placeholders(en[k]) != messages.placeholders(vi[k])]
+    return errors
+
+
+def test_a_key_missing_in_one_language_fails_the_parity_check():
+    assert _parity_errors(messages.CATALOGUE) == []
+    broken = {lang: dict(cat) for lang, cat in messages.CATALOGUE.items()}
+    del broken["vi"]["infeas.capacity"]
+    broken["en"]["diff.head"] = "B = {b} against A"
+    assert _parity_errors(broken) == ["only in en: infeas.capacity", "fields differ: diff.head"]
+
+
+def test_the_issue_wording_in_the_domain_is_complete_and_joins_the_catalogue():
+    from relocation.domain.issue_text import ISSUES, issue_text
+
+    for key, (en, vi) in ISSUES.items():
+        assert key.startswith("issue."), key
+        assert messages.placeholders(en) == messages.placeholders(vi), key
+        assert vi.strip() and vi != en, key
+        assert messages.CATALOGUE["en"][key] == en and messages.CATALOGUE["vi"][key] == vi
+    # Every key geodata writes from exists, and the English message reads back in Vietnamese.
+    used = set()
+    for path in (REPO / "geodata").glob("*.py"):
+        used |= set(re.findall(r'issue_text\(\s*f?"([a-z0-9_]+)', path.read_text("utf-8")))
+    assert len(used) > 60
+    used |= {f"{what}_outside_zone_{where}" for what in ("firm", "site")
+             for where in ("in", "none")}
+    missing = [k for k in used if f"issue.{k}" not in ISSUES]
+    assert not missing, missing
+    text = issue_text("station_outside", km=3.25, buffer_km=5.0)
+    assert text == "the station lies 3.2 km outside the study area (the zones, plus 5 km)"
+    assert messages.translate(text, "vi") == (
+        "nhà ga nằm ngoài vùng nghiên cứu 3,2 km (các vùng, cộng thêm 5 km)")
+    twice = issue_text("required_table", table="firms", exts="firms.csv", gpkg="w.gpkg")
+    assert messages.translate(twice, "vi") == (
+        "thiếu bảng bắt buộc 'firms': cần một trong các tệp firms.csv hoặc lớp 'firms' trong "
+        "w.gpkg")
 
 
 #: A catalogue look-up in the CLI's modules: ``_t("key"``, ``h("key"``, ``t(lang, "key"``.
@@ -112,6 +156,46 @@ def test_validate_bad_input_in_vietnamese(tmp_path):
     assert "(giá trị 'sáu mươi'): không phải là số nguyên" in err
     assert "firm_id bị trùng (các dòng 2, 3)" in err
     assert " row " not in err and "error" not in err
+
+
+def test_rarer_validator_messages_in_vietnamese(tmp_path):
+    data = tables()
+    data["firms"].loc[0, "mandatory"] = "có lẽ"
+    data["firms"].loc[1, "pollution"] = "rất cao"
+    data["firms"].loc[2, "earliest_year"] = "năm sau"
+    data["firms"].loc[3, ["lon", "lat"]] = ["10.89", "106.69"]
+    ws = str(write_workspace(tmp_path, overrides=data))
+    vi = run_cli("--lang", "vi", "validate", ws)
+    assert vi.returncode == 2
+    lines = vi.stderr.splitlines()[1:]
+    assert lines == [
+        "  firms.csv, dòng 2, cột mandatory (giá trị 'có lẽ'): không phải giá trị đúng/sai "
+        "(true/false, 1/0, yes/no, có/không)",
+        "  firms.csv, dòng 3, cột pollution (giá trị 'rất cao'): không phải giá trị được phép: "
+        "một trong high, medium, low",
+        "  firms.csv, dòng 4, cột earliest_year (giá trị 'năm sau'): không phải là năm (số "
+        "nguyên)",
+        "  firms.csv, dòng 5, cột lon/lat (giá trị '10.89, 106.69'): lat/lon có vẻ bị đảo",
+    ]
+    en = run_cli("--lang", "en", "validate", ws)
+    assert "(value 'năm sau'): not a whole year" in en.stderr
+    assert "(value '10.89, 106.69'): lat/lon look swapped" in en.stderr
+
+
+def test_bad_settings_in_vietnamese(tmp_path):
+    ws = write_workspace(tmp_path / "ws")
+    res = run_cli("--lang", "vi", "plan", str(ws), "--out", str(tmp_path / "run"), "--quiet",
+                  "--set", "limits.max_moves_per_year=-5", "--set", "weights.mode=x",
+                  "--set", "quota.0.min_share=0.9", "--set", "solver.workers=1.5")
+    assert res.returncode == 2
+    assert res.stderr.splitlines() == [
+        "lỗi: thiết lập sai: 4 lỗi",
+        "  --set limits.max_moves_per_year (giá trị '-5'): phải lớn hơn hoặc bằng 0",
+        "  --set quota.0.min_share (giá trị '0.9'): quota.0: min_share (0.9) lớn hơn max_share "
+        "(0.75)",
+        "  --set solver.workers (giá trị '1.5'): phải là số nguyên (giá trị có phần thập phân)",
+        "  --set weights.mode (giá trị 'x'): phải là 'weighted' hoặc 'lexicographic'",
+    ]
 
 
 def test_the_locale_and_the_setting_choose_vietnamese(tmp_path):

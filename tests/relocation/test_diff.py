@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from cli_runner import run_cli
 from helpers_workspace import tables, write_workspace
 from typer.testing import CliRunner
 
@@ -91,6 +92,26 @@ def test_cli_prints_table_and_writes_csv(runs, tmp_path):
     assert back.loc[0, "firm_name"].startswith("'=")  # the CSV stays formula-safe
     res = runner.invoke(cli.app, ["diff", str(a), str(b), "--limit", "2"])
     assert "… 4 more (see --out)" in res.stdout
+
+
+def test_the_diff_in_vietnamese(runs, tmp_path):
+    a, b = runs
+    res = run_cli("--lang", "vi", "diff", str(a), str(b), "--limit", "2")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0] == f"B = {b} so với A = {a} (tỷ đồng, B − A)"
+    assert lines[1].split() == ["mục", "tiêu", "2.200,00", "→", "2.500,00", "(+300,00)"]
+    assert "theo khoản: Tiền thuê đất +300,00" in res.stdout
+    assert ("doanh nghiệp thay đổi: 6 (sớm hơn 1, muộn hơn 1, nơi khác 1, nơi khác và muộn "
+            "hơn 1, không còn di dời 1, mới di dời 1)") in res.stdout
+    assert lines[6].split()[:4] == ["mã", "DN", "tên", "doanh"] and "Δ tỷ đồng" in lines[6]
+    assert "… còn 4 doanh nghiệp (xem --out)" in res.stdout
+    for word in ("objective", "firms changed", "earlier", "later", "more", "by term"):
+        assert word not in res.stdout, word
+    bad = run_cli("--lang", "vi", "diff", str(a), str(tmp_path / "nowhere"))
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("lỗi: không so sánh được lần chạy: 1 lỗi")
+    assert "không có thư mục lần chạy này" in bad.stderr
 
 
 def test_bad_runs_are_exit_2(runs, tmp_path):

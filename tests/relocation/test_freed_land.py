@@ -369,6 +369,15 @@ def test_an_allocation_out_of_time_is_a_warning_not_a_crash():
     out = classify_freed_land(p, cfg, YEARS, allocate=allocate_social_housing, time_limit_s=0.0)
     warnings = out.attrs["warnings"]
     assert len(warnings) == 1 and "greedily" in warnings[0], warnings
+    # Its figures are kept too, so that the terminal words it in the run's language.
+    from relocation.report import land_warnings
+
+    figures = out.attrs["degraded_allocations"]
+    assert len(figures) == 1 and figures[0]["seconds"] == 0.0
+    assert land_warnings({"warnings": warnings, "degraded_allocations": figures}) == warnings
+    vi = land_warnings({"degraded_allocations": figures}, "vi")[0]
+    assert vi.startswith(f"{figures[0]['year']}: đất nhà ở xã hội: CP-SAT không tìm được")
+    assert "trong 0 giây" in vi and "chọn tham lam" in vi
     # The degraded answer still classifies every parcel and covers the target with land.
     assert out["land_class"].notna().all()
     assert (out["land_class"] == "social_housing").any()

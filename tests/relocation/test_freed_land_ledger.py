@@ -309,9 +309,12 @@ def test_a_parcel_converted_in_place_is_converted_not_freed(tmp_path):
     end = land["horizon_end"]
     assert land["converted_by_year"][-1] == {"year": end, "parcels": len(conv),
                                              "ha": land["converted_ha"]}
-    text = plan_report(json.loads((out.out / "summary.json").read_text(encoding="utf-8")),
-                       out.out)
+    summary = json.loads((out.out / "summary.json").read_text(encoding="utf-8"))
+    text = plan_report(summary, out.out)
     assert f"converted in place by {end} (not freed): {len(conv):,} parcels" in text
+    vi = plan_report(summary, out.out, "vi")
+    assert (f"chuyển đổi tại chỗ đến hết {end} (không tính là đất giải phóng): {len(conv)} "
+            "thửa") in vi
     sheet = _read_sheet(out.out / "schedule.xlsx", "Tổng hợp - Summary",
                         ["item_vi", "item_en", "value"])
     items = dict(zip(sheet["item_en"], sheet["value"], strict=True))

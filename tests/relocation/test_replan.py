@@ -146,6 +146,14 @@ def test_missed_history_window_is_reported_not_fatal(tmp_path: Path, baseline) -
     text = out.summary["replan"]["history_windows"][0]
     assert text.startswith("the 2025 window was missed by 1 firms")
     assert out.plan is not None
+    # The terminal says it in the run's language.
+    from relocation.report import replan_report
+
+    vi = replan_report(out.summary, "vi")
+    assert "  lịch sử: cửa sổ 2025 còn thiếu 1 doanh nghiệp: 1 trên 4 (25,0%) đã di dời, " \
+        "cần ít nhất 2 (50%)" in vi
+    assert "  cảnh báo: cửa sổ 2025 còn thiếu" not in vi  # a history line is not repeated
+    assert "history: the 2025 window was missed by 1 firms" in replan_report(out.summary, "en")
 
 
 def test_locks_and_forbids_are_honoured(tmp_path: Path) -> None:
@@ -210,6 +218,9 @@ def test_clearance_target_in_the_past_is_reported_met_or_missed() -> None:
     # A moved before the horizon, B in 2025, C left the list; D closed only in 2026.
     assert (p["park"], p["firms"], p["remaining"], p["met"]) == ("P", 3, 1, False)
     assert "missed: 1 of its 3 firms had not left" in p["text"]
+    assert p["text_vi"] == ("chỉ tiêu giải toả khu P đến hết 2025 chưa đạt: 1 trên 3 doanh "
+                            "nghiệp chưa rời đi (được lập kế hoạch từ 2027)")
     facts.loc[2, "year"] = 2025
     (p,) = history_clearance(firms, facts, sc, as_of=2026)
     assert p["met"] and p["remaining"] == 0
+    assert p["text_vi"].endswith("đã đạt: cả 3 doanh nghiệp đã rời đi")
