@@ -46,12 +46,12 @@ SCHEDULE_COLUMNS = (
     "site_id",
     "site_name",
     "year",
-    "fixed",
     *(f"{t}_vnd" for t in MOVE_TERMS),
     "total_vnd",
     "distance_km",
     "employees",
     "area_m2",
+    "fixed",  # last: the earlier columns keep their places for scripts that read them so
 )
 
 #: The outputs that take most of a run's writing time (the workbook, the GeoPackage and the

@@ -70,7 +70,7 @@ def _workbook_fixed(run: Path) -> dict[str, object]:
         en = [c.value for c in sheet[2]]
         j = vi.index(COLUMNS["fixed"][0])
         assert (vi[j], en[j]) == COLUMNS["fixed"] == ("Cố định", "Fixed")
-        assert vi[j - 1] == COLUMNS["year"][0]  # right after the move year
+        assert j == len(vi) - 1  # the last column
         ids = vi.index(COLUMNS["firm_id"][0])
         for row in sheet.iter_rows(min_row=3):
             out[str(row[ids].value)] = row[j].value
