@@ -285,8 +285,9 @@ def write_schedule_xlsx(
                 cf = fmt[_column_format(col)]
                 for i, v in enumerate(values, start=2):
                     if is_text or col.endswith("_id") or col.endswith("name"):
-                        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-                            sh.write_blank(i, j, None)
+                        if (v is None or v is pd.NA or v == ""
+                                or (isinstance(v, float) and math.isnan(v))):
+                            sh.write_blank(i, j, None)  # an empty text is an empty cell
                         else:
                             sh.write_string(i, j, str(v), text)
                     elif v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:

@@ -46,8 +46,8 @@ class YearControl(MacroElement):
         escaped text), ``groups`` (list of ``{"layer", "parent", "from", "to"}`` with
         folium elements and years; ``to`` None for open-ended), ``cluster`` (a
         ``MarkerCluster`` or None), ``fields`` (escaped popup labels) and ``firms``
-        (rows ``[lat, lon, year|None, colour, [escaped values in fields order]]``, as a
-        ``JsCode`` of compact JSON).
+        (rows ``[lat, lon, year|None, colour, [escaped values in fields order], fixed]``,
+        ``fixed`` 1 for a firm whose move is fixed, as a ``JsCode`` of compact JSON).
     """
 
     _template = Template(

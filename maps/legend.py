@@ -27,7 +27,8 @@ class Entry:
     text : str
         Label (unescaped).
     kind : str
-        ``"fill"`` (a square), ``"line"``, ``"ring"`` (an open circle) or ``"dot"``.
+        ``"fill"`` (a square), ``"line"``, ``"ring"`` (an open circle), ``"outline"`` (an
+        open circle with a thick outline: a marker's outline) or ``"dot"``.
     dash : str, optional
         SVG dash pattern of a line or ring.
     """
@@ -55,6 +56,8 @@ def _symbol(e: Entry) -> str:
         body = f'<line x1="0" y1="7" x2="22" y2="7" stroke="{c}" stroke-width="3"{dash}/>'
     elif e.kind == "ring":
         body = f'<circle cx="11" cy="7" r="5.5" fill="none" stroke="{c}" stroke-width="1.5"{dash}/>'
+    elif e.kind == "outline":
+        body = f'<circle cx="11" cy="7" r="5" fill="none" stroke="{c}" stroke-width="3"/>'
     elif e.kind == "dot":
         body = f'<circle cx="11" cy="7" r="5" fill="{c}" stroke="#000000" stroke-width="1"/>'
     else:

@@ -36,11 +36,14 @@ from maps.controls import Attribution, HtmlControl, MapAssets, YearControl, Zoom
 from maps.legend import Entry, legend_html
 from maps.text import compact_json, fmt_dec, fmt_int, label, safe_text
 from relocation.domain.errors import InputError, InputIssue
+from relocation.domain.labels import FIXED, fixed_label
+from relocation.domain.labels import label as column_label
 from relocation.domain.land_use import LAND_CLASSES
 from relocation.domain.palettes import (
     CLASS_COLOURS,
     CLUSTER_COLOUR,
     CONVERTED_COLOUR,
+    FIXED_COLOUR,
     FLOW_COLOUR,
     LINE_COLOUR,
     LINE_DASHES,
@@ -53,7 +56,7 @@ from relocation.domain.palettes import (
     use_colour,
     year_colours,
 )
-from relocation.domain.problem import COST_TERMS
+from relocation.domain.problem import COST_TERMS, MOVE_TERMS
 
 __all__ = ["render_map", "year_colours", "CLASS_COLOURS", "TILES"]
 
@@ -203,6 +206,12 @@ def render_map(
     moves : pandas.DataFrame
         The plan's moves (``firm_id``, ``site_id``, ``year``; ``site_name``,
         ``origin_zone_id``, ``employees`` and the ``*_vnd`` cost columns when present).
+        Optional plain columns from the application (``relocation.explain.REVIEW_COLUMNS``)
+        fill the firm popups' review rows: ``fixed`` (a ``relocation.domain.labels.FIXED``
+        code: a thick black outline and a "fixed" row), ``alt_site_id``, ``alt_year``,
+        ``alt_extra_vnd`` (the best alternative and what the whole plan would cost more),
+        ``near_site_id``, ``near_year``, ``near_extra_vnd`` and ``near_reason_vi`` /
+        ``near_reason_en`` (the nearest site not chosen, and the rule that rules it out).
     site_load : pandas.DataFrame
         ``site_id``, ``year``, ``released_m2``, ``used_m2``, ``free_m2`` (cumulative).
     freed_land : geopandas.GeoDataFrame, optional
@@ -293,7 +302,8 @@ def render_map(
     _add_flows(m, zones4326, sites, firms, moves, lang, years, groups, flow_weight)
     _add_sites(m, sites, site_load, lang, years, groups)
     names = _sector_names(firms, sectors, lang)
-    cluster, firm_rows = _firm_rows(m, firms, moves, names, lang, ycol)
+    site_names = dict(zip(sites["site_id"].astype(str), sites["name"].astype(str), strict=True))
+    cluster, firm_rows = _firm_rows(m, firms, moves, names, lang, ycol, site_names)
 
     spec = {
         "years": years,
@@ -316,6 +326,8 @@ def render_map(
         firm_entries.append(Entry("not_moved", NOT_MOVED_COLOUR, label("not_moved", lang), "dot"))
     if any(r[3] == CONVERTED_COLOUR for r in firm_rows):
         firm_entries.append(Entry("converted", CONVERTED_COLOUR, label("converted", lang), "dot"))
+    if any(r[5] for r in firm_rows):
+        firm_entries.append(Entry("fixed", FIXED_COLOUR, label("fixed_legend", lang), "outline"))
     firm_entries.append(Entry("cluster", CLUSTER_COLOUR, label("cluster", lang), "dot"))
     unit = label("firms_n" if flow_weight == "firms" else "workers_n", lang)
     sections = [
@@ -762,7 +774,70 @@ FIRM_FIELDS = (
     "move_year",
     "cost",
     "support",
+    "fixed",
+    "main_terms",
+    "alternative",
+    "nearest_other",
 )
+#: Cost terms a popup lists (the largest first).
+MAIN_TERMS = 3
+
+
+def _term_name(column: str, lang: str) -> str:
+    return column_label(column, lang).removesuffix(" (VND)")
+
+
+def _short_explanation(
+    mv: pd.DataFrame, site_name: dict[str, str], lang: str
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Per firm id: the main cost terms, the best alternative and the nearest other site.
+
+    Texts in ``lang`` (unescaped) from the plain columns the application adds to the moves
+    (``relocation.explain.REVIEW_COLUMNS``); a column that is absent gives no text.
+    """
+    bn = label("bn_vnd", lang)
+
+    def bn_text(v: float) -> str:
+        return f"{fmt_dec(abs(v) / 1e9, lang, 2)} {bn}"
+
+    terms_of: dict[str, str] = {}
+    cols = [f"{t}_vnd" for t in MOVE_TERMS if f"{t}_vnd" in mv.columns]
+    if cols:
+        values = mv[cols].astype(float).to_numpy()
+        top = np.argsort(-values, axis=1, kind="stable")[:, :MAIN_TERMS]
+        names = [_term_name(c, lang) for c in cols]
+        for fid, row, idx in zip(mv.index, values, top, strict=True):
+            parts = [f"{names[j]} {fmt_dec(row[j] / 1e9, lang, 2)}" for j in idx if row[j] > 0]
+            if parts:
+                terms_of[fid] = f"{'; '.join(parts)} {bn}"
+    alt_of: dict[str, str] = {}
+    if "alt_site_id" in mv.columns:
+        for fid, sid, year, extra in zip(
+            mv.index, mv["alt_site_id"], mv["alt_year"], mv["alt_extra_vnd"], strict=True
+        ):
+            if pd.isna(sid) or str(sid) == "":
+                alt_of[fid] = label("no_alternative", lang)
+                continue
+            word = label("costs_more" if float(extra) >= 0 else "saves", lang)
+            alt_of[fid] = f"{site_name.get(str(sid), sid)}, {int(year)}: {word} {bn_text(extra)}"
+    near_of: dict[str, str] = {}
+    reason_col = f"near_reason_{lang}"
+    if "near_site_id" in mv.columns and reason_col in mv.columns:
+        for fid, sid, year, extra, reason in zip(
+            mv.index, mv["near_site_id"], mv["near_year"], mv["near_extra_vnd"],
+            mv[reason_col], strict=True,
+        ):
+            if pd.isna(sid) or str(sid) == "":
+                continue
+            if not pd.isna(reason) and str(reason) != "":
+                why = str(reason)
+            elif pd.isna(extra):
+                continue
+            else:
+                word = label("possible_more" if float(extra) >= 0 else "possible_saves", lang)
+                why = f"{word} {bn_text(extra)} ({int(year)})"
+            near_of[fid] = f"{site_name.get(str(sid), sid)} — {why}"
+    return terms_of, alt_of, near_of
 
 
 def _firm_rows(
@@ -772,8 +847,13 @@ def _firm_rows(
     sector_name: dict[str, str],
     lang: str,
     ycol: dict[int, str],
+    site_name: dict[str, str] | None = None,
 ) -> tuple[MarkerCluster, list[list[Any]]]:
-    """The firms' cluster layer and its marker rows (the year control fills it)."""
+    """The firms' cluster layer and its marker rows (the year control fills it).
+
+    A row is ``[lat, lon, year or None, fill colour, [escaped popup values in FIRM_FIELDS
+    order], fixed (1 or 0)]``.
+    """
     cluster = MarkerCluster(
         name=label("firms", lang),
         options={"maxClusterRadius": 45, "disableClusteringAtZoom": 16, "chunkedLoading": True},
@@ -791,6 +871,12 @@ def _firm_rows(
     )
     cost_of = (mv[cost_cols].astype(float).sum(axis=1) if cost_cols else mv["year"] * 0.0).to_dict()
     support_of = mv["support_vnd"].astype(float).to_dict() if "support_vnd" in mv.columns else {}
+    fixed_of = (
+        {f: str(c) for f, c in mv["fixed"].items() if not pd.isna(c) and str(c) in FIXED}
+        if "fixed" in mv.columns
+        else {}
+    )
+    terms_of, alt_of, near_of = _short_explanation(mv, site_name or {}, lang)
     not_moved = label("not_moved", lang)
     bn = label("bn_vnd", lang)
     rows: list[list[Any]] = []
@@ -805,6 +891,7 @@ def _firm_rows(
     ):
         values: list[Any] = [name, fid, sector_name.get(sector, sector), fmt_int(float(emp), lang)]
         year: int | None = year_of.get(fid)
+        fixed = fixed_of.get(fid, "") if year is not None else ""
         if year is not None:
             support = support_of.get(fid)
             values += [
@@ -812,14 +899,25 @@ def _firm_rows(
                 year,
                 f"{fmt_dec(cost_of[fid] / 1e9, lang, 2)} {bn}",
                 "" if support is None else f"{fmt_dec(support / 1e9, lang, 2)} {bn}",
+                fixed_label(fixed, lang),
+                terms_of.get(fid, ""),
+                alt_of.get(fid, ""),
+                near_of.get(fid, ""),
             ]
         else:
-            values += ["", not_moved, "", ""]
+            values += ["", not_moved, "", "", "", "", "", ""]
         colour = ycol.get(year, VIRIDIS[-1]) if year is not None else NOT_MOVED_COLOUR
         if fid in converted:
             values[4] = label("converted", lang)
             colour = CONVERTED_COLOUR
         rows.append(
-            [round(float(la), 6), round(float(lo), 6), year, colour, [safe_text(v) for v in values]]
+            [
+                round(float(la), 6),
+                round(float(lo), 6),
+                year,
+                colour,
+                [safe_text(v) for v in values],
+                1 if fixed else 0,
+            ]
         )
     return cluster, rows

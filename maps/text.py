@@ -68,6 +68,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "move_year": ("Năm di dời", "Move year"),
     "support": ("Trong đó hỗ trợ từ ngân sách", "Of which public support"),
     "cluster": ("Nhóm điểm (số là số doanh nghiệp)", "Cluster (the number counts firms)"),
+    "fixed": ("Cố định", "Fixed"),
+    "fixed_legend": ("Cố định (đã ký, hoặc khóa)", "Fixed (committed, or locked)"),
+    "main_terms": ("Khoản chi phí chính", "Main cost terms"),
+    "alternative": ("Phương án thay thế tốt nhất", "Best alternative"),
+    "nearest_other": ("KCN/CCN gần nhất không chọn", "Nearest site not chosen"),
+    "costs_more": ("cả kế hoạch tốn thêm", "the whole plan costs more by"),
+    "saves": ("cả kế hoạch tiết kiệm", "the whole plan saves"),
+    "possible_more": ("khả thi, cả kế hoạch tốn thêm", "possible, the whole plan costs more by"),
+    "possible_saves": ("khả thi, cả kế hoạch tiết kiệm", "possible, the whole plan saves"),
+    "no_alternative": ("không có phương án thay thế khả thi", "no feasible alternative"),
     "freed_by_zoom": (
         "Đất giải phóng: tổng theo khu vực (ha, theo loại); phóng to từ mức {zoom} để xem "
         "từng thửa.",

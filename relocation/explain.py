@@ -22,9 +22,10 @@ a CP-SAT solve of the plan with every move fixed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,11 @@ import pandas as pd
 from relocation.domain.costs import move_term_values, suffix_min, why_inadmissible
 from relocation.domain.labels import label
 from relocation.domain.problem import MOVE_TERMS, Problem
+from relocation.domain.status import fixed_kinds
+
+if TYPE_CHECKING:
+    from geodata.workspace import Workspace
+    from relocation.domain.scenario import Scenario
 
 #: Nearest sites (road km) whose exclusion is explained, besides the preferred ones.
 NEAREST_SITES = 3
@@ -42,6 +48,14 @@ EXPLANATION_COLUMNS = (
     "firm_id", "site_id", "year", "total_vnd",
     *(f"alt{k}_{c}" for k in range(1, ALTERNATIVES + 1) for c in ("site_id", "year", "extra_vnd")),
     "ruled_out",
+)
+
+#: Columns :func:`review_columns` adds to a plan's moves for the map, the workbook and the
+#: GeoPackage: ``fixed`` (:class:`relocation.domain.status.Fixed`) and the short explanation
+#: of :meth:`Explainer.short_explanations`.
+REVIEW_COLUMNS = (
+    "fixed", "alt_site_id", "alt_year", "alt_extra_vnd", "near_site_id", "near_year",
+    "near_extra_vnd", "near_reason_vi", "near_reason_en",
 )
 
 _TEXT = {
@@ -214,12 +228,198 @@ class Explainer:
         order = np.lexsort((y, s, extra))
         return s[order], y[order], extra[order], blocked[order].astype(str)
 
+    def short_explanations(self) -> pd.DataFrame:
+        """For every move of the plan at once: its best alternative and its nearest other site.
+
+        The same figures as :func:`explain_firm` (a test compares them firm by firm), computed
+        for the whole plan with array operations instead of one firm at a time: the map's
+        popups show them for every firm of every plan.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per move, in the plan's order: ``firm_id``; the cheapest possible
+            alternative ``alt_site_id``, ``alt_year`` and ``alt_extra_vnd`` (the whole plan's
+            extra cost with the firm alone moved there, the rest fixed; ``""``/NA when none
+            is possible); the nearest site by road that the plan did not choose,
+            ``near_site_id``, with ``near_year`` and ``near_extra_vnd`` of its cheapest
+            possible move (NA when none) or, when none is possible, the rule that rules it
+            out in ``near_reason_vi`` and ``near_reason_en`` (``""`` when it is possible).
+        """
+        p = self.problem
+        col = self.cols
+        n_k = len(self.firm)
+        sids = p.sites["site_id"].to_numpy().astype(str)
+        k_of = np.full(len(p.firms), -1, dtype=np.int64)
+        k_of[self.firm] = np.arange(n_k)
+        kk = k_of[p.options["firm"].to_numpy()]
+        rows = np.flatnonzero(kk >= 0)
+        rows = rows[rows != self.row[kk[rows]]]  # the chosen moves are no alternative
+        k = kk[rows]
+        s, y = col["site"][rows], col["year"][rows]
+        kind, kyear, extra = self._blocked_arrays(rows, k)
+        order = np.lexsort((y, s, extra, k))
+        k, s, y, kind, kyear, extra = (v[order] for v in (k, s, y, kind, kyear, extra))
+        free = kind == 0
+        alt = _first_per(k[free], n_k)
+        fk = np.flatnonzero(free)
+        out = pd.DataFrame({"firm_id": p.firms["firm_id"].to_numpy()[self.firm].astype(str)})
+        have = alt >= 0
+        at = fk[alt[have]]
+        alt_site = np.full(n_k, "", dtype=object)
+        alt_site[have] = sids[s[at]]
+        out["alt_site_id"] = alt_site
+        out["alt_year"] = _int_column(n_k, have, y[at])
+        out["alt_extra_vnd"] = _int_column(n_k, have, extra[at])
+        # The nearest site by road that the plan did not choose (first on a tie, as explain).
+        dist = p.distance_km[self.firm].astype(float).copy()
+        dist[np.arange(n_k), self.site] = np.inf
+        near = np.argmin(dist, axis=1) if dist.size else np.full(n_k, -1)
+        near[~np.isfinite(dist.min(axis=1, initial=np.inf))] = -1  # no other site at all
+        out["near_site_id"] = np.where(near >= 0, sids[np.maximum(near, 0)], "").astype(object)
+        at_near = s == near[k]
+        first_any = _first_per(k[at_near], n_k)
+        first_free = _first_per(k[at_near & free], n_k)
+        i_any = np.flatnonzero(at_near)
+        i_free = np.flatnonzero(at_near & free)
+        ok = first_free >= 0
+        out["near_year"] = _int_column(n_k, ok, y[i_free[first_free[ok]]])
+        out["near_extra_vnd"] = _int_column(n_k, ok, extra[i_free[first_free[ok]]])
+        vi, en = [""] * n_k, [""] * n_k
+        # A site's sector rule, then its polluting rule, come first among the rules a planned
+        # firm can meet (without a pairs table) and read only the firm's sector (and
+        # pollution): one call of why_inadmissible answers for every such firm at that site.
+        sector = p.firms["sector"].astype(str).to_numpy()
+        high = (p.firms["pollution"] == "high").to_numpy()
+        memo_ok = p.pairs is None or not len(p.pairs)
+        memo: dict[tuple[object, ...], tuple[str, str]] = {}
+        for j in np.flatnonzero(~ok & (near >= 0)):
+            if first_any[j] >= 0:  # admissible, but a plan-level rule breaks
+                i = i_any[first_any[j]]
+                code = f"{_KINDS[kind[i]]}:{int(kyear[i])}"
+                vi[j], en[j] = blocked_text(code, "vi"), blocked_text(code, "en")
+                continue
+            f, site, year = int(self.firm[j]), int(near[j]), int(self.year[j])
+            keys = {"sector": (sector[f], site), "polluting": (sector[f], bool(high[f]), site)}
+            hit = next((memo[key] for key in keys.values() if key in memo), None)
+            if hit is not None:
+                vi[j], en[j] = hit
+                continue
+            reason = why_inadmissible(p, f, site, year) or why_inadmissible(
+                p, f, site, p.years[-1])
+            vi[j], en[j] = (reason.vi, reason.en) if reason else ("—", "—")
+            if memo_ok and reason is not None and reason.code in keys:
+                memo[keys[reason.code]] = (vi[j], en[j])
+        out["near_reason_vi"] = vi
+        out["near_reason_en"] = en
+        return out
+
+    def _blocked_arrays(
+        self, rows: np.ndarray, k: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`alternative_arrays`' rule and extra cost for many firms' option rows at once.
+
+        ``rows`` are rows of ``problem.options`` of planned moves ``k`` (their chosen rows
+        left out). Returns the rule kind (index of :data:`_KINDS`, 0 = possible) and its
+        year, and ``extra_vnd`` (int64), by the same arithmetic as the one-firm path.
+        """
+        p = self.problem
+        sc = p.scenario
+        col = self.cols
+        s, y = col["site"][rows], col["year"][rows]
+        a, coef, sup = col["area_m2"][rows], col["weighted_vnd"][rows], col["support_vnd"][rows]
+        r0 = self.row[k]
+        s0, y0 = self.site[k], self.year[k]
+        a0, c0, sup0 = col["area_m2"][r0], col["weighted_vnd"][r0], col["support_vnd"][r0]
+        off = y - self.start
+        n, n_y = len(rows), self.slack.shape[1]
+        kind = np.zeros(n, dtype=np.int64)
+        kyear = np.zeros(n, dtype=np.int64)
+        # Land: the site's slack in every year from the move on (own land freed at s0).
+        t = np.arange(n_y)
+        slack = self.slack[s].astype(np.int64)
+        own = s == s0
+        slack[own] += np.where(t[None, :] >= (y0[own] - self.start)[:, None], a0[own, None], 0)
+        short = (slack < a[:, None]) & (t[None, :] >= off[:, None])
+        cap = short.any(axis=1)
+        kind[cap] = 1
+        kyear[cap] = self.start + np.argmax(short[cap], axis=1)
+        lim = sc.limits
+        other_year = y != y0
+        if lim.max_moves_per_year is not None:
+            over = other_year & (self.count[off] + 1 > lim.max_moves_per_year) & (kind == 0)
+            kind[over], kyear[over] = 2, y[over]
+        if lim.budget_vnd_per_year is not None:
+            spent = self.support[off] + sup - np.where(other_year, 0, sup0)
+            over = (spent > lim.budget_vnd_per_year) & (kind == 0)
+            kind[over], kyear[over] = 3, y[over]
+        shortfall_delta = np.zeros(n)
+        for q, lo, hi in self.windows:
+            m = self.moved_by[q.by_year]
+            later = (y0 <= q.by_year) & (y > q.by_year)
+            earlier = (y0 > q.by_year) & (y <= q.by_year)
+            if sc.rules.soft_quota:
+                shortfall_delta += later * (max(0, lo - m + 1) - max(0, lo - m))
+                shortfall_delta -= earlier * (max(0, lo - m) - max(0, lo - m - 1))
+            elif m - 1 < lo:
+                bad = later & (kind == 0)
+                kind[bad], kyear[bad] = 4, q.by_year
+            if m + 1 > hi:
+                bad = earlier & (kind == 0)
+                kind[bad], kyear[bad] = 5, q.by_year
+        split_w = int(round(sc.weights.supply_split * sc.costs.supply_split_vnd))
+        extra = (coef - c0) + self._split_deltas(k, s) * split_w
+        extra = extra + shortfall_delta * sc.rules.quota_shortfall_vnd_per_firm
+        return kind, kyear, np.rint(extra).astype(np.int64)
+
+    def _split_deltas(self, k: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """:meth:`_split_delta` for many (move ``k``, site ``s``) pairs at once."""
+        n_f, n_s = len(self.problem.firms), len(self.problem.sites)
+        gid = np.full(n_f, -1, dtype=np.int64)
+        for g, members in enumerate(self.problem.supply_groups().values()):
+            gid[members] = g
+        if (gid < 0).all():
+            return np.zeros(len(k))
+        g_k = gid[self.firm]
+        n_g = int(gid.max()) + 1
+        at = np.zeros((n_g, n_s), dtype=np.int64)  # planned moves of each group at each site
+        mine = g_k >= 0
+        np.add.at(at, (g_k[mine], self.site[mine]), 1)
+        g, s0 = g_k[k], self.site[k]
+        grouped = g >= 0
+        gg = np.maximum(g, 0)
+        others_total = at[gg].sum(axis=1) - 1
+        others_s = at[gg, s] - (s == s0)
+        others_s0 = at[gg, s0] - 1
+        delta = (others_s == 0).astype(float) - (others_s0 == 0).astype(float)
+        return np.where(grouped & (others_total > 0), delta, 0.0)
+
     def _full_year(self, s: int, off: int, a: int, s0: int, y0: int, a0: int) -> int:
         """The first year from ``off`` on in which site ``s`` lacks ``a`` m² (others fixed)."""
         sl = self.slack[s, off:].astype(np.int64).copy()
         if s == s0:
             sl += np.where(np.arange(off, off + len(sl)) >= y0 - self.start, a0, 0)
         return self.start + off + int(np.argmax(sl < a))
+
+
+#: Plan-level rule kinds of :meth:`Explainer._blocked_arrays` (0: the move is possible).
+_KINDS = ("", "cap", "moves", "budget", "quota_min", "quota_max")
+
+
+def _first_per(k: np.ndarray, n: int) -> np.ndarray:
+    """Index into sorted ``k`` of each value's first occurrence (-1 where absent), 0 … n-1."""
+    first = np.full(n, -1, dtype=np.int64)
+    if len(k):
+        values, index = np.unique(k, return_index=True)
+        first[values] = index
+    return first
+
+
+def _int_column(n: int, have: np.ndarray, values: np.ndarray) -> pd.arrays.IntegerArray:
+    """An Int64 column of ``n`` rows: ``values`` where ``have``, NA elsewhere."""
+    out = np.zeros(n, dtype=np.int64)
+    out[have] = values
+    return pd.arrays.IntegerArray(out, ~have)
 
 
 def blocked_text(code: str, lang: str) -> str:
@@ -339,6 +539,66 @@ def explanations_table(exp: Explainer, lang: str = "en") -> pd.DataFrame:
     return out
 
 
+def explainer_for(problem: Problem, moves: pd.DataFrame) -> Explainer:
+    """An :class:`Explainer` of ``moves`` (``firm_id``, ``site_id``, ``year``) in ``problem``."""
+    fpos = {f: i for i, f in enumerate(problem.firms["firm_id"].astype(str))}
+    spos = {s: j for j, s in enumerate(problem.sites["site_id"].astype(str))}
+    return Explainer(
+        problem,
+        np.array([fpos[f] for f in moves["firm_id"].astype(str)], dtype=np.int64),
+        # A conversion in place has no site: the reserved index len(sites).
+        np.array([len(spos) if s == "" else spos[s] for s in moves["site_id"].astype(str)],
+                 dtype=np.int64),
+        moves["year"].to_numpy(dtype=np.int64),
+    )
+
+
+def with_fixed(problem: Problem, moves: pd.DataFrame) -> pd.DataFrame:
+    """``moves`` (a copy, RangeIndex) with each firm's ``fixed`` code.
+
+    The :class:`relocation.domain.status.Fixed` value from the problem's review columns
+    (committed actuals, lock decisions); ``""`` for a firm the problem does not fix.
+    """
+    f = problem.firms
+    n = len(f)
+    fixed = fixed_kinds(
+        f["status"].to_numpy() if "status" in f else np.full(n, ""),
+        f["lock_site_id"].to_numpy() if "lock_site_id" in f else np.full(n, ""),
+        f["lock_year"].to_numpy() if "lock_year" in f else np.zeros(n, dtype=np.int64),
+    )
+    by_id = dict(zip(f["firm_id"].astype(str), fixed, strict=True))
+    out = moves.reset_index(drop=True)
+    out["fixed"] = [by_id.get(x, "") for x in out["firm_id"].astype(str)]
+    return out
+
+
+def review_columns(problem: Problem, moves: pd.DataFrame) -> pd.DataFrame:
+    """``moves`` with :data:`REVIEW_COLUMNS`: whether each move is fixed, and why it is there.
+
+    ``fixed`` comes from the problem's review columns (a committed actual, a lock
+    decision); the rest from :meth:`Explainer.short_explanations` (exact, every other move
+    fixed). Plain data: the map renders it without knowing the problem.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem the plan solves (a replan's, with its actuals and decisions).
+    moves : pandas.DataFrame
+        The plan's moves (``firm_id``, ``site_id``, ``year``, …), e.g. ``Plan.moves``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``moves`` (same rows and order) with :data:`REVIEW_COLUMNS` replaced or
+        added.
+    """
+    out = with_fixed(problem, moves.drop(columns=[c for c in REVIEW_COLUMNS if c in moves]))
+    short = explainer_for(problem, out).short_explanations()
+    for c in REVIEW_COLUMNS[1:]:
+        out[c] = short[c].to_numpy() if c.endswith(("_id", "_vi", "_en")) else short[c].array
+    return out
+
+
 def load_run(run: Path) -> Explainer:
     """Rebuild a run folder's problem and plan (its workspace, scenario and replan inputs).
 
@@ -351,12 +611,10 @@ def load_run(run: Path) -> Explainer:
     InputError
         A folder that is not a run with a plan, or whose workspace has gone.
     """
-    from geodata.adapter import to_problem
     from geodata.tables import IssueLog
-    from geodata.workspace import read_actuals, read_scenario, read_workspace
+    from geodata.workspace import read_scenario, read_workspace
     from relocation.diff import read_run
     from relocation.domain.errors import InputError, InputIssue
-    from relocation.replan import prepare_replan
 
     data = read_run(Path(run))
     log = IssueLog()
@@ -369,21 +627,29 @@ def load_run(run: Path) -> Explainer:
         raise InputError([InputIssue(str(Path(run) / "summary.json"), None, "workspace",
                                      str(root), "the run's workspace folder is not there")],
                          summary="cannot rebuild the run")
-    ws = read_workspace(root)
-    if info:
-        if info.get("actuals"):
-            ws = read_actuals(ws, Path(info["actuals"]))
-        baseline = read_run(Path(info["baseline"])).schedule
-        problem = prepare_replan(ws, sc, baseline, int(info["as_of"])).problem
-    else:
-        problem = to_problem(ws, sc)
-    fpos = {f: i for i, f in enumerate(problem.firms["firm_id"])}
-    spos = {s: j for j, s in enumerate(problem.sites["site_id"])}
-    sched = data.schedule
-    return Explainer(
-        problem,
-        np.array([fpos[f] for f in sched["firm_id"]], dtype=np.int64),
-        np.array([spos.get(s, len(spos)) if s == "" else spos[s] for s in sched["site_id"]],
-                 dtype=np.int64),
-        sched["year"].to_numpy(dtype=np.int64),
-    )
+    return explainer_for(run_problem(data.summary, sc, read_workspace(root)), data.schedule)
+
+
+def run_problem(summary: Mapping[str, Any], sc: Scenario, ws: Workspace) -> Problem:
+    """The problem a run folder's plan solves, from its summary, scenario and workspace.
+
+    A replan's ``summary.json`` names its baseline run, actuals file and ``as_of``: its
+    stability terms and statuses are rebuilt too.
+
+    Raises
+    ------
+    InputError
+        A replan whose baseline run or actuals file cannot be read.
+    """
+    from geodata.adapter import to_problem
+    from geodata.workspace import read_actuals
+    from relocation.diff import read_run
+    from relocation.replan import prepare_replan
+
+    info = summary.get("replan")
+    if not info:
+        return to_problem(ws, sc)
+    if info.get("actuals"):
+        ws = read_actuals(ws, Path(info["actuals"]))
+    baseline = read_run(Path(info["baseline"])).schedule
+    return prepare_replan(ws, sc, baseline, int(info["as_of"])).problem

@@ -33,6 +33,7 @@ from geodata.workspace import Workspace
 from maps.charts import render_charts
 from models.solve import SolveParams, SolveResult, Status, StopToken
 from relocation.domain.costs import weighted_total
+from relocation.domain.labels import fixed_code, fixed_label
 from relocation.domain.problem import MOVE_TERMS, Plan, Problem
 from relocation.domain.scenario import Scenario
 from relocation.freed_land import render_run_map
@@ -51,6 +52,7 @@ SCHEDULE_COLUMNS = (
     "employees",
     "area_m2",
     "action",
+    "fixed",  # last: the earlier columns keep their places for scripts that read them so
 )
 
 #: The outputs that take most of a run's writing time (the workbook, the GeoPackage and the
@@ -189,7 +191,13 @@ def _write_plan_files(
     ws, sc, plan = result.workspace, result.scenario, result.plan
     assert plan is not None and result.site_load is not None and result.freed_land is not None
     load, land = result.site_load, result.freed_land
-    schedule = schedule_table(plan.moves, sc)
+    from relocation.explain import review_columns, with_fixed
+
+    # Fixed marks for every schedule; the short explanations only for the map and layers.
+    deferred = outputs == "all"
+    moves = (review_columns(result.problem, plan.moves) if deferred
+             else with_fixed(result.problem, plan.moves))
+    schedule = schedule_table(moves, sc)
     write_csv(schedule, tmp / "schedule.csv")
     write_csv(load, tmp / "site_load.csv")
     for name, (_, table) in extra_tables.items():
@@ -212,18 +220,24 @@ def _write_plan_files(
         which = tuple(f for f in DEFERRED_FILES if render_map or f != "map.html")
         sheets = {sheet: table for sheet, table in extra_tables.values()}
         write_deferred_files(
-            tmp, ws, sc, plan.moves, load, land, result.summary, which, lang, sheets, token
+            tmp, ws, sc, moves, load, land, result.summary, which, lang, sheets, token
         )
 
 
 def schedule_table(moves: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
-    """``schedule.csv``: the plan's moves with their weighted total (``SCHEDULE_COLUMNS``)."""
+    """``schedule.csv``: the plan's moves with their weighted total (``SCHEDULE_COLUMNS``).
+
+    ``fixed`` (a :class:`relocation.domain.status.Fixed` code in ``moves``, ``""`` when
+    absent) is written in both languages, "vi / en" (``relocation.domain.labels.FIXED``).
+    """
     schedule = moves.copy()
     if "action" not in schedule:
         schedule["action"] = "move"
     if "conversion_vnd" not in schedule:
         schedule["conversion_vnd"] = 0
     schedule["total_vnd"] = weighted_total(schedule, sc)
+    codes = schedule["fixed"] if "fixed" in schedule.columns else [""] * len(schedule)
+    schedule["fixed"] = [fixed_label(str(c)) for c in codes]
     return schedule[list(SCHEDULE_COLUMNS)]
 
 
@@ -251,8 +265,10 @@ def write_deferred_files(
     folder : pathlib.Path
         Where to write (a staging folder, or a temporary folder of :func:`write_outputs`).
     ws, sc, moves, load, land, summary
-        The workspace, scenario as used, the plan's moves, its site load, its freed-land
-        outputs (:func:`relocation.freed_land.freed_land_outputs`) and its summary.
+        The workspace, scenario as used, the plan's moves (with
+        :data:`relocation.explain.REVIEW_COLUMNS` for the map's fixed marks and short
+        explanations, when known), its site load, its freed-land outputs
+        (:func:`relocation.freed_land.freed_land_outputs`) and its summary.
     which : tuple of str
         A subset of :data:`DEFERRED_FILES`.
     lang : str
@@ -462,6 +478,8 @@ def write_outputs(
             summary="cannot write the outputs of the run",
         )
     moves = _read_moves(run / "schedule.csv", ws)
+    if "plan.gpkg" in which or "map.html" in which:
+        moves = _with_review(moves, summary, sc, ws)
     load = pd.read_csv(run / "site_load.csv", dtype={"site_id": str, "site_name": str},
                        encoding="utf-8-sig")
     land = freed_land_outputs(ws.firms, ws.stations, ws.sites, moves, sc, ws.zones)
@@ -481,6 +499,30 @@ def write_outputs(
     return out
 
 
+def _with_review(
+    moves: pd.DataFrame, summary: Mapping[str, Any], sc: Scenario, ws: Workspace
+) -> pd.DataFrame:
+    """The moves with the map's review columns, from the run's problem rebuilt.
+
+    A replan whose baseline run or actuals file has gone keeps the schedule's ``fixed``
+    marks and loses the short explanations (a warning says so).
+    """
+    import logging
+
+    from relocation.domain.errors import InputError
+    from relocation.explain import review_columns, run_problem
+
+    try:
+        problem = run_problem(summary, sc, ws)
+    except InputError as exc:
+        logging.getLogger(__name__).warning(
+            "the map's short explanations are left out: cannot rebuild the run's problem (%s)",
+            exc,
+        )
+        return moves
+    return review_columns(problem, moves)
+
+
 def _read_moves(path: Path, ws: Workspace) -> pd.DataFrame:
     """The plan's moves from ``schedule.csv`` (names from the workspace, as decoded)."""
     text = {"firm_id": str, "firm_name": str, "origin_zone_id": str, "site_id": str,
@@ -494,4 +536,5 @@ def _read_moves(path: Path, ws: Workspace) -> pd.DataFrame:
         df["action"] = "move"
     if "conversion_vnd" not in df:
         df["conversion_vnd"] = 0
+    df["fixed"] = [fixed_code(t) for t in df["fixed"]] if "fixed" in df.columns else ""
     return df.drop(columns=["total_vnd"]).reset_index(drop=True)

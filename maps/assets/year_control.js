@@ -6,14 +6,17 @@
  *     by adding/removing g.layer to/from g.parent (so the layer switcher still works);
  *   - the firm markers whose move year is <= Y (firms not moved in the plan: always).
  * Every string in spec is already HTML-escaped on the Python side; firm rows are
- * [lat, lon, year|null, colour, [escaped popup values in spec.fields order]].
+ * [lat, lon, year|null, colour, [escaped popup values in spec.fields order], fixed 1|0]:
+ * a fixed firm (committed, or locked by a decision) gets a thick black outline.
  */
 (function () {
   "use strict";
   window.relocationYears = function (map, spec) {
     var markers = spec.firms.map(function (r) {
+      var fixed = r[5] === 1;
       var m = L.circleMarker([r[0], r[1]], {
-        radius: 6, weight: 1, color: "#222", fillColor: r[3], fillOpacity: 0.9
+        radius: fixed ? 7 : 6, weight: fixed ? 3 : 1, color: fixed ? "#000000" : "#222",
+        fillColor: r[3], fillOpacity: 0.9, className: fixed ? "relocation-fixed" : ""
       });
       // r[4]: the popup's values, escaped in Python; the labels are spec.fields.
       m.bindPopup(function () {

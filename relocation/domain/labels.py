@@ -15,6 +15,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "site_id": ("Mã KCN/CCN đến", "Destination site id"),
     "site_name": ("KCN/CCN đến", "Destination site"),
     "year": ("Năm di dời", "Move year"),
+    "fixed": ("Cố định", "Fixed"),
     "permit_vnd": ("Thủ tục, giấy phép (VND)", "Permits (VND)"),
     "dismantle_transport_vnd": ("Tháo dỡ, vận chuyển (VND)", "Dismantling and transport (VND)"),
     "fitout_vnd": ("Xây dựng, lắp đặt (VND)", "Fit-out (VND)"),
@@ -93,6 +94,41 @@ def status_word(status: str, lang: str = "vi") -> str:
     """A solver status of :data:`SOLVER_STATUS` in ``vi`` or ``en`` (as given when unknown)."""
     vi, en = SOLVER_STATUS.get(str(status), (str(status), str(status)))
     return vi if lang == "vi" else en
+
+
+#: Values of the ``fixed`` column (:class:`relocation.domain.status.Fixed`): code -> (vi, en).
+FIXED: dict[str, tuple[str, str]] = {
+    "committed": ("đã ký (cam kết)", "committed"),
+    "locked_site_year": (
+        "khóa nơi đến và năm (quyết định)", "site and year locked (decision)"
+    ),
+    "locked_site": ("khóa nơi đến (quyết định)", "site locked (decision)"),
+    "locked_year": ("khóa năm (quyết định)", "year locked (decision)"),
+}
+
+
+def fixed_label(code: str, lang: str | None = None) -> str:
+    """A :data:`FIXED` value in ``vi``, ``en`` or both (``None``: "vi / en"); ``""`` for none."""
+    if not code:
+        return ""
+    vi, en = FIXED[code]
+    return {"vi": vi, "en": en}.get(lang or "", f"{vi} / {en}")
+
+
+def fixed_code(text: str) -> str:
+    """The :data:`FIXED` code of a ``fixed`` cell as :func:`fixed_label` wrote it (or a code).
+
+    Raises
+    ------
+    KeyError
+        For text that is no ``fixed`` value.
+    """
+    if not text or text in FIXED:
+        return text
+    for code in FIXED:
+        if text in (fixed_label(code), *FIXED[code]):
+            return code
+    raise KeyError(text)
 
 
 def label(column: str, lang: str = "vi") -> str:

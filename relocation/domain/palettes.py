@@ -10,7 +10,8 @@ Every colour comes from a published colour-blind-safe palette:
   Design"), because no ColorBrewer qualitative scheme is colour-blind safe beyond 4 classes
   and there are 5 land classes;
 - **everything neutral** (zone boundaries, planned lines and TOD rings, move flows, land
-  awaiting remediation, firms not moved, cluster bubbles): ColorBrewer sequential *Greys*.
+  awaiting remediation, firms not moved, cluster bubbles, the thick outline of a fixed
+  firm): ColorBrewer sequential *Greys*.
 
 A colour stands for one meaning only: :data:`SCHEME` lists which meaning uses which colours,
 and a test checks that no colour appears under two meanings.
@@ -83,6 +84,9 @@ NOT_MOVED_COLOUR = "#d9d9d9"
 CONVERTED_COLOUR = "#56b4e9"
 #: Cluster bubbles (a count of firms, not a year).
 CLUSTER_COLOUR = "#ffffff"
+#: The thick outline of a firm whose move is fixed (committed, or locked by a decision);
+#: its fill stays its move year's colour.
+FIXED_COLOUR = "#000000"
 #: Zone boundaries (the zone's kind is told by the line's dash pattern, not its colour).
 ZONE_COLOUR = "#525252"
 ZONE_DASH: Mapping[str, str | None] = {
@@ -109,6 +113,7 @@ SCHEME: Mapping[str, tuple[str, ...]] = {
     "not_moved": (NOT_MOVED_COLOUR,),
     "converted": (CONVERTED_COLOUR,),
     "cluster": (CLUSTER_COLOUR,),
+    "fixed": (FIXED_COLOUR,),
     "site_use": PURPLES_3,
     "land_class": tuple(CLASS_COLOURS.values()),
     "remediation": (REMEDIATION_COLOUR,),

@@ -35,12 +35,18 @@ office), takes no support (the yearly budget), costs ``permit_vnd`` plus
 housing; the firm remains employment). See :mod:`relocation.domain.costs` and the README.
 
 Everything in this module is a plain rule table: ``relocation.domain.assemble`` applies it.
+
+A planned firm is **fixed** (:class:`Fixed`, shown on the map and in the schedule) when a
+``committed`` actual fixes its site and year, or a ``lock`` decision fixes its site, its year
+or both. Moved firms are history, not fixed moves: they are not in the schedule.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+import numpy as np
 
 
 class FirmStatus(StrEnum):
@@ -108,3 +114,41 @@ def counts_as_history(status: FirmStatus, closed_counts: bool) -> bool:
     """Whether a firm of ``status`` counts as moved from its recorded year on."""
     rule = STATUS_RULES[status].counts_from_year
     return closed_counts if rule is None else rule
+
+
+class Fixed(StrEnum):
+    """Why a planned firm's move is fixed (``""``: it is not); labels in ``labels.FIXED``."""
+
+    NONE = ""
+    COMMITTED = "committed"
+    LOCKED_SITE_YEAR = "locked_site_year"
+    LOCKED_SITE = "locked_site"
+    LOCKED_YEAR = "locked_year"
+
+
+def fixed_kinds(status: np.ndarray, lock_site_id: np.ndarray, lock_year: np.ndarray) -> np.ndarray:
+    """The :class:`Fixed` value of each firm, from a problem's review columns.
+
+    Parameters
+    ----------
+    status, lock_site_id, lock_year : numpy.ndarray
+        ``Problem.firms``' ``status`` (str), ``lock_site_id`` (str, ``""`` for none) and
+        ``lock_year`` (int, 0 for none): a committed actual and a lock decision both set the
+        lock columns; a committed firm is reported as committed (a lock that contradicts it
+        is refused as input).
+
+    Returns
+    -------
+    numpy.ndarray
+        str, one :class:`Fixed` value per firm.
+    """
+    site = np.asarray(lock_site_id, dtype=object).astype(str) != ""
+    year = np.asarray(lock_year, dtype=np.int64) > 0
+    out = np.select(
+        [np.asarray(status, dtype=object).astype(str) == FirmStatus.COMMITTED.value,
+         site & year, site, year],
+        [Fixed.COMMITTED.value, Fixed.LOCKED_SITE_YEAR.value, Fixed.LOCKED_SITE.value,
+         Fixed.LOCKED_YEAR.value],
+        default=Fixed.NONE.value,
+    )
+    return out.astype(str)
