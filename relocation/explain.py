@@ -249,7 +249,8 @@ class Explainer:
         p = self.problem
         col = self.cols
         n_k = len(self.firm)
-        sids = p.sites["site_id"].to_numpy().astype(str)
+        # The reserved site index len(sites) is a conversion in place: no site id.
+        sids = np.append(p.sites["site_id"].to_numpy().astype(str), "")
         k_of = np.full(len(p.firms), -1, dtype=np.int64)
         k_of[self.firm] = np.arange(n_k)
         kk = k_of[p.options["firm"].to_numpy()]
@@ -273,7 +274,8 @@ class Explainer:
         out["alt_extra_vnd"] = _int_column(n_k, have, extra[at])
         # The nearest site by road that the plan did not choose (first on a tie, as explain).
         dist = p.distance_km[self.firm].astype(float).copy()
-        dist[np.arange(n_k), self.site] = np.inf
+        real = self.site < dist.shape[1]  # a conversion in place chose no site
+        dist[np.flatnonzero(real), self.site[real]] = np.inf
         near = np.argmin(dist, axis=1) if dist.size else np.full(n_k, -1)
         near[~np.isfinite(dist.min(axis=1, initial=np.inf))] = -1  # no other site at all
         out["near_site_id"] = np.where(near >= 0, sids[np.maximum(near, 0)], "").astype(object)
