@@ -134,19 +134,8 @@ def solve_mip(
     h.setOptionValue("mip_pool_soft_limit", MIP_POOL_SOFT_LIMIT)
     if max_nodes is not None:
         h.setOptionValue("mip_max_nodes", int(max_nodes))
-    n_aux, n = len(lay.aux_cost), len(rows)
-    h.addRows(len(lay.row_lo), lay.row_lo, lay.row_hi, 0, np.zeros(0, dtype=np.int32),
-              np.zeros(0, dtype=np.int32), np.zeros(0))
-    if n_aux:
-        _add_columns(
-            h,
-            np.array(lay.aux_cost),
-            np.array(lay.aux_upper),
-            np.array([c for c, _, _ in lay.aux_entries], dtype=np.int64),
-            np.array([r for _, r, _ in lay.aux_entries], dtype=np.int64),
-            np.array([v for _, _, v in lay.aux_entries]),
-            n_aux,
-        )
+    n = len(rows)
+    n_aux = lay.load_rows(h)
     c, r, v = lay.entries(np.arange(n))
     _add_columns(h, lay.cost, np.ones(n), c, r, v, n)
     if n:

@@ -201,6 +201,26 @@ class _Layout:
         self.row_lo = np.array(lo)
         self.row_hi = np.array(hi)
 
+    def load_rows(self, h: highspy._Highs) -> int:
+        """Add every row, then the auxiliary columns (shortfall, groups), to an empty ``h``.
+
+        Option columns come after them (:meth:`entries`); returns the auxiliary count.
+        """
+        h.addRows(len(self.row_lo), self.row_lo, self.row_hi, 0, np.zeros(0, dtype=np.int32),
+                  np.zeros(0, dtype=np.int32), np.zeros(0))
+        n_aux = len(self.aux_cost)
+        if n_aux:
+            _add_columns(
+                h,
+                np.array(self.aux_cost),
+                np.array(self.aux_upper),
+                np.array([c for c, _, _ in self.aux_entries], dtype=np.int64),
+                np.array([r for _, r, _ in self.aux_entries], dtype=np.int64),
+                np.array([v for _, _, v in self.aux_entries]),
+                n_aux,
+            )
+        return n_aux
+
     def _aux(self, cost: float, upper: float, entries: list[tuple[int, float]]) -> int:
         col = len(self.aux_cost)
         self.aux_cost.append(cost)
@@ -399,27 +419,7 @@ def solve_relaxation(
         return Relaxation("unknown", float("nan"), zeros, zeros, rows_sel, layout_s)
     h = _new_highs()
     h.setOptionValue("random_seed", 0)
-    n_aux = len(lay.aux_cost)
-    # Rows first, then the auxiliary columns (shortfall, groups), then option columns.
-    h.addRows(
-        len(lay.row_lo),
-        lay.row_lo,
-        lay.row_hi,
-        0,
-        np.zeros(0, dtype=np.int32),
-        np.zeros(0, dtype=np.int32),
-        np.zeros(0),
-    )
-    if n_aux:
-        _add_columns(
-            h,
-            np.array(lay.aux_cost),
-            np.array(lay.aux_upper),
-            np.array([c for c, _, _ in lay.aux_entries], dtype=np.int64),
-            np.array([r for _, r, _ in lay.aux_entries], dtype=np.int64),
-            np.array([v for _, _, v in lay.aux_entries]),
-            n_aux,
-        )
+    n_aux = lay.load_rows(h)
     order = list(cols)  # LP column position → option index (after the aux columns)
     c, r, v = lay.entries(cols)
     _add_columns(h, lay.cost[cols], np.ones(len(cols)), c, r, v, len(cols))
