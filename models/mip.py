@@ -24,8 +24,22 @@ from models.build import ModelSpec
 from models.relax import SCALE, Relaxation, _add_columns, _Layout, _new_highs
 from relocation.domain.problem import Problem
 
+#: Largest cost coefficient (VND) that the MIP keeps in whole VND (scale 1): HiGHS then
+#: sees an integer objective and rounds its bound up at every node. The generalized
+#: assignment benchmarks' costs are 1–100; relocation costs (1e9–1e12 VND a move) are
+#: solved in millions of VND, as in the LP, to keep HiGHS' absolute tolerances meaningful.
+WHOLE_VND_MAX_COST = 1e6
+
 #: HiGHS' cut pool size (``mip_pool_soft_limit``; HiGHS' default is 10,000).
 MIP_POOL_SOFT_LIMIT = 100
+
+
+#: HiGHS model statuses after which its MIP dual bound is a finished branch and bound's
+#: bound (errors, "Unknown" and "Not Set" are not).
+_BOUND_STATUSES = frozenset({
+    "Optimal", "Time limit reached", "Iteration limit reached", "Solution limit reached",
+    "Interrupted by user", "Interrupted by HiGHS", "Memory limit reached",
+})
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,66 @@ def lp_year_rows(problem: Problem, rel: Relaxation) -> tuple[np.ndarray, int]:
     return rel.rows[keep], int((split & problem.planned).sum())
 
 
+def rins_rows(problem: Problem, rel: Relaxation, best: np.ndarray) -> tuple[np.ndarray, int]:
+    """RINS: a firm whose LP value is one move the best plan makes too keeps it.
+
+    Relaxation-induced neighbourhood search (Danna, Rothberg and Le Pape, *Math. Program.*
+    102, 2005): where the LP and the best plan agree the move is fixed, every other planned
+    firm is free among all its LP options. On the demo the two agree on all but about 35 of
+    2,770 firms, a MIP that HiGHS closes in 1–2 s where the LP-year neighbourhood (about
+    23,000 options) is not closed in 20 s.
+
+    Returns
+    -------
+    rows : numpy.ndarray
+        Option rows of the neighbourhood (the best plan's among them).
+    free : int
+        Planned firms left free.
+    """
+    firm = problem.options["firm"].to_numpy()
+    best = np.asarray(best, dtype=np.int64)
+    whole = rel.rows[rel.value >= 1.0 - 1e-6]
+    agree = np.zeros(len(problem.firms), dtype=bool)
+    agree[firm[np.intersect1d(whole, best)]] = True
+    free = problem.planned & ~agree
+    rows = np.union1d(rel.rows[free[firm[rel.rows]]], best)
+    return rows, int(free.sum())
+
+
+def whole_problem_bound(problem: Problem, rows: np.ndarray, res: MipResult) -> float | None:
+    """HiGHS' dual bound as a bound on the whole problem, or None where it is not one.
+
+    When the MIP had a column for every option its rows are the model's or fewer (a
+    disjunctive least-moves year is left out), so its dual bound bounds every plan. It is
+    lowered by 1e-6 of its size (HiGHS' tolerances are relative; a whole VND is far larger
+    on every objective the model has) before the caller rounds it up.
+    """
+    if len(rows) != len(problem.options) or not np.isfinite(res.bound):
+        return None
+    if res.status not in _BOUND_STATUSES:
+        return None
+    return res.bound - 1e-6 * max(1.0, abs(res.bound))
+
+
+def _mip_scale(problem: Problem, spec: ModelSpec, rows: np.ndarray) -> float:
+    """VND per MIP cost unit: 1 when every coefficient is a small whole number, else SCALE."""
+    opts = problem.options
+    coefs = [opts["weighted_vnd"].to_numpy() if spec.coefficients is None else spec.coefficients]
+    coefs += [c for c, _, _ in spec.extra_le]
+    sc = problem.scenario
+    if sc.limits.budget_vnd_per_year is not None:  # the budget rows' coefficients too
+        coefs.append(opts["support_vnd"].to_numpy())
+    others = []  # the auxiliary columns' costs, where the model has them
+    if sc.rules.soft_quota and sc.quota:
+        others.append(sc.rules.quota_shortfall_vnd_per_firm)
+    if spec.split_weight and problem.supply_groups():
+        others.append(round(spec.split_weight * sc.costs.supply_split_vnd))
+    values = np.concatenate([np.asarray(c, dtype=float)[rows] for c in coefs]
+                            + [np.asarray(others, dtype=float)])
+    small = np.abs(values).max(initial=0.0) <= WHOLE_VND_MAX_COST
+    return 1.0 if small and bool((values == np.round(values)).all()) else SCALE
+
+
 def solve_mip(
     problem: Problem,
     spec: ModelSpec,
@@ -116,7 +190,7 @@ def solve_mip(
     """
     t0 = time.monotonic()
     rows = np.asarray(rows, dtype=np.int64)
-    lay = _Layout(problem, spec, rows)
+    lay = _Layout(problem, spec, rows, _mip_scale(problem, spec, rows))
     if len(lay.missing_mandatory):
         return MipResult("Infeasible", None, float("inf"), 0.0)
     if len(rows) == 0 and not lay.aux_cost:  # no column: the empty plan, if rows admit it
@@ -167,5 +241,5 @@ def solve_mip(
     if info.primal_solution_status >= 2:  # kSolutionStatusFeasible
         x = np.asarray(h.getSolution().col_value)[n_aux:]
         found = rows[x > 0.5]
-    bound = float(info.mip_dual_bound) * SCALE
+    bound = float(info.mip_dual_bound) * lay.scale
     return MipResult(status, found, bound, time.monotonic() - t0)

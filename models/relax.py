@@ -75,18 +75,21 @@ class Relaxation:
 class _Layout:
     """Every row of the LP, and the entries of any option column in them."""
 
-    def __init__(self, problem: Problem, spec: ModelSpec, rows_sel: np.ndarray) -> None:
+    def __init__(
+        self, problem: Problem, spec: ModelSpec, rows_sel: np.ndarray, scale: float = SCALE
+    ) -> None:
         sc = problem.scenario
+        self.scale = scale  # VND per unit of the LP's costs and budget rows
         opts = problem.options
         self.rows_sel = rows_sel
         self.firm = opts["firm"].to_numpy()[rows_sel]
         self.site = opts["site"].to_numpy()[rows_sel]
         self.year = opts["year"].to_numpy()[rows_sel]
         self.area = opts["area_m2"].to_numpy()[rows_sel].astype(float)
-        self.support = opts["support_vnd"].to_numpy()[rows_sel] / SCALE
+        self.support = opts["support_vnd"].to_numpy()[rows_sel] / scale
         coef = opts["weighted_vnd"].to_numpy() if spec.coefficients is None else spec.coefficients
-        self.cost = np.asarray(coef, dtype=float)[rows_sel] / SCALE
-        self.extra = [np.asarray(c, dtype=float)[rows_sel] / SCALE for c, _, _ in spec.extra_le]
+        self.cost = np.asarray(coef, dtype=float)[rows_sel] / scale
+        self.extra = [np.asarray(c, dtype=float)[rows_sel] / scale for c, _, _ in spec.extra_le]
         years = np.asarray(problem.years)
         self.y0, ny = int(years[0]), len(years)
         lo: list[float] = []
@@ -113,7 +116,7 @@ class _Layout:
         self.aux_cost: list[float] = []
         self.aux_upper: list[float] = []
         self.aux_entries: list[tuple[int, int, float]] = []  # (aux col, row, value)
-        pen = sc.rules.quota_shortfall_vnd_per_firm / SCALE
+        pen = sc.rules.quota_shortfall_vnd_per_firm / scale
         for q in sc.quota:
             lo_q, hi_q = q.min_count(n) - before, q.max_count(n) - before
             if sc.rules.soft_quota and lo_q > 0:
@@ -161,7 +164,7 @@ class _Layout:
                         self.tie_rows[(f, dim, int(v))] = new_rows(np.zeros(1), np.zeros(1))[0]
         self.tie_dims = dims
         self.budget_row = (
-            new_rows(np.full(ny, -np.inf), np.full(ny, lim.budget_vnd_per_year / SCALE))
+            new_rows(np.full(ny, -np.inf), np.full(ny, lim.budget_vnd_per_year / scale))
             if lim.budget_vnd_per_year is not None
             else None
         )
@@ -169,7 +172,7 @@ class _Layout:
         # Supply groups: Σ_t x[f,s,t] − u[g,s] ≤ 0 and m[g] − Σ x ≤ 0; cost w·(Σ u − m).
         self.group_row: dict[tuple[int, int], int] = {}
         self.group_m_row = np.full(len(problem.firms), -1, dtype=np.int64)
-        w = round(spec.split_weight * sc.costs.supply_split_vnd) / SCALE  # as CP-SAT's
+        w = round(spec.split_weight * sc.costs.supply_split_vnd) / scale  # as CP-SAT's
         self.split_aux: list[tuple[int, float]] = []
         if w:
             for _g, members in problem.supply_groups().items():
@@ -192,10 +195,10 @@ class _Layout:
 
         self.extra_rows = []
         for _coef, sw, rhs in spec.extra_le:
-            r = new_rows(np.array([-np.inf]), np.array([rhs / SCALE]))[0]
+            r = new_rows(np.array([-np.inf]), np.array([rhs / scale]))[0]
             self.extra_rows.append(r)
             if sw:
-                ws = round(sw * sc.costs.supply_split_vnd) / SCALE
+                ws = round(sw * sc.costs.supply_split_vnd) / scale
                 for col, sign in self.split_aux:
                     self.aux_entries.append((col, r, ws * sign))
         self.row_lo = np.array(lo)

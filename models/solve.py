@@ -39,7 +39,7 @@ from models.build import BuildTimeout, BuiltModel, ModelSpec, build_model, new_s
 from models.evaluate import evaluate_rows, shortfall_by_window
 from models.heuristic import greedy_plan
 from models.lagrange import solve_lagrangian
-from models.mip import lp_year_rows, solve_mip
+from models.mip import MipResult, lp_year_rows, rins_rows, solve_mip, whole_problem_bound
 from models.relax import Relaxation, solve_relaxation
 from models.repair import repair_plan
 from relocation.domain.costs import option_coefficients
@@ -157,7 +157,7 @@ class SolveResult:
         the objective and bound after it (:class:`StageRecord`).
     bound_source : str or None
         What proved ``best_bound``: ``lp``, ``column-generation``, ``lagrangian``,
-        ``cp-sat`` or ``cp-sat-whole`` (None without a bound).
+        ``cp-sat``, ``cp-sat-whole`` or ``mip`` (HiGHS on every option) (None without a bound).
     """
 
     status: Status
@@ -289,6 +289,12 @@ NEIGHBOURHOOD_PER_FIRM = 4
 #: on that neighbourhood (at most), its node limit in deterministic mode, and the most
 #: option columns it is tried on (the demo's neighbourhood has about 23,000).
 LP_MIP_SHARE = 0.7
+#: The share instead when the LP-year neighbourhood is the whole model (one year): HiGHS
+#: then solves the model itself, and no later stage searches a larger space.
+LP_MIP_WHOLE_SHARE = 0.9
+#: Share of the stage's time for RINS, the first and smallest neighbourhood (the demo's
+#: closes in 1-2 s).
+RINS_SHARE = 0.4
 LP_MIP_GAP = 1e-4
 LP_MIP_NODES = 500
 LP_MIP_MAX_OPTIONS = 300_000
@@ -432,7 +438,8 @@ class _Pass:
         """Raise the bound (a valid bound on the whole problem); True when it rose.
 
         ``source`` names what proved it (``lp``, ``column-generation``, ``lagrangian``,
-        ``cp-sat``, ``cp-sat-whole``: a neighbourhood that was the whole problem).
+        ``cp-sat``, ``cp-sat-whole``: a neighbourhood that was the whole problem; ``mip``:
+        HiGHS with a column for every option).
         """
         if bound is None or bound <= self.lb:
             return False
@@ -601,15 +608,19 @@ def stage_guided_greedy(st: _Pass) -> tuple[str, dict[str, Any]]:
 
 
 def stage_lp_mip(st: _Pass) -> tuple[str, dict[str, Any]]:
-    """HiGHS' branch and bound on the LP-year neighbourhood and the best plan's moves.
+    """HiGHS' branch and bound on two neighbourhoods of the LP: RINS, then the LP years.
 
     The LP of the relocation model is nearly integral: a few firms split between two
-    sites fill a site's land (or the lexicographic cost cap). Every firm keeps its LP
-    year and may change site, the split firms are free (:func:`models.mip.lp_year_rows`),
-    and the best plan's moves are kept as HiGHS' first incumbent: a MIP small enough for
-    HiGHS to close, on the demo, to within 0.01 % of the LP bound. Its bound covers the
-    neighbourhood only and is not reported. In deterministic mode a node limit, not the
-    clock, ends it.
+    sites fill a site's land (or the lexicographic cost cap). First RINS
+    (:func:`models.mip.rins_rows`): the moves on which the LP and the best plan agree are
+    fixed, the few other firms are free — a MIP HiGHS closes in a second or two. Then every
+    firm keeps its LP year and may change site, the split firms are free
+    (:func:`models.mip.lp_year_rows`). The best plan is HiGHS' first incumbent each time.
+    A neighbourhood's bound covers the neighbourhood only and is not reported — except when
+    the LP-year neighbourhood holds every option (one year, as in the generalized assignment
+    benchmarks): then HiGHS solves the whole model and its bound, rounded up, is the
+    problem's (``bound_source`` ``mip``). In deterministic mode a node limit, not the
+    clock, ends each solve.
     """
     rel = st.rel
     if rel is None or rel.status != "optimal" or st.done():
@@ -618,21 +629,39 @@ def stage_lp_mip(st: _Pass) -> tuple[str, dict[str, Any]]:
     rows, split = lp_year_rows(st.problem, rel)
     if st.rows is not None:  # the best plan is HiGHS' first incumbent
         rows = np.union1d(rows, st.rows)
+    whole = len(rows) == len(st.problem.options)
     detail: dict[str, Any] = {"split_firms": split, "options": int(len(rows))}
-    seconds = min(LP_MIP_SHARE * st.left(), st.run.remaining())
+    seconds = min((LP_MIP_WHOLE_SHARE if whole else LP_MIP_SHARE) * st.left(),
+                  st.run.remaining())
     if seconds <= 4 * MIN_SOLVE_S or len(rows) > LP_MIP_MAX_OPTIONS:
         return "skipped", detail
     det = st.run.params.deterministic_time_s is not None
-    res = solve_mip(
-        st.problem, st.spec, rows, seconds,
-        relative_gap=min(st.run.params.relative_gap, LP_MIP_GAP),
-        max_nodes=LP_MIP_NODES if det else None,
-        should_stop=lambda: st.run.token.requested is not None,
-        start=st.rows,
-    )
-    st.run.check_stop()
-    detail.update(mip_status=res.status, mip_seconds=round(res.seconds, 3))
-    st.offer(res.rows, "mip-lp-year")
+    end = st.run.elapsed() + seconds
+
+    def mip(nb: np.ndarray, limit: float) -> MipResult:
+        res = solve_mip(
+            st.problem, st.spec, nb, limit,
+            relative_gap=min(st.run.params.relative_gap, LP_MIP_GAP),
+            max_nodes=LP_MIP_NODES if det else None,
+            should_stop=lambda: st.run.token.requested is not None,
+            start=st.rows,
+        )
+        st.run.check_stop()
+        st.offer(res.rows, "mip")
+        return res
+
+    if st.rows is not None and not whole:
+        nb, free = rins_rows(st.problem, rel, st.rows)
+        res = mip(nb, RINS_SHARE * seconds)
+        detail.update(rins_free_firms=free, rins_options=int(len(nb)),
+                      rins_status=res.status, rins_seconds=round(res.seconds, 3))
+    left = end - st.run.elapsed()
+    if left > 4 * MIN_SOLVE_S and not st.done():
+        res = mip(rows, left)
+        detail.update(mip_status=res.status, mip_seconds=round(res.seconds, 3))
+        bound = whole_problem_bound(st.problem, rows, res)
+        if bound is not None:
+            st.raise_bound(float(math.ceil(bound)), "mip")
     return _gain(st, before), detail
 
 

@@ -59,7 +59,7 @@ def test_reported_bound_is_valid_whichever_relaxation_gives_it(problem, kind):
     assert best is not None and res.best_bound is not None
     assert res.best_bound <= best
     source = {"full-lp": "lp"}.get(kind, kind)
-    assert res.bound_source in (source, "cp-sat", "cp-sat-whole")
+    assert res.bound_source in (source, "cp-sat", "cp-sat-whole", "mip")
 
 
 @pytest.mark.parametrize("earliest, penalty", [(2025, 10**9), (2024, 1)])
