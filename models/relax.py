@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import numpy as np
@@ -369,12 +370,22 @@ def _initial_columns(lay: _Layout, hint: np.ndarray | None) -> np.ndarray:
     return cols
 
 
+#: The last whole LP's optimal basis in this process, keyed by its shape and total cost: a
+#: sweep's worker solves scenarios that differ in a few right-hand sides (quota floors,
+#: budgets) one after another, and the simplex restarts from the previous optimum instead
+#: of from scratch. Any basis of the right shape is a valid start (HiGHS repairs a singular
+#: one), and the bound is computed from the final duals whatever the start, so a stale
+#: entry costs time at worst, never validity.
+_LAST_BASIS: dict[tuple[int, int, float], Any] = {}
+
+
 def solve_relaxation(
     problem: Problem,
     spec: ModelSpec | None = None,
     time_limit_s: float = 60.0,
     hint_rows: np.ndarray | None = None,
     column_generation: bool | None = None,
+    warm_start: bool = False,
 ) -> Relaxation:
     """Solve the LP relaxation of the model described by ``spec`` by column generation.
 
@@ -390,6 +401,10 @@ def solve_relaxation(
     column_generation : bool, optional
         Start from a few columns per firm and price the rest in (True) or solve the whole
         LP (False); by default, column generation above ``FULL_LP_COLUMNS`` columns.
+    warm_start : bool
+        Start the whole LP's simplex from the last whole LP of the same shape solved in
+        this process (:data:`_LAST_BASIS`). The bound is as valid and as tight; the LP's
+        solution may be another optimal vertex, so deterministic runs leave it off.
 
     Returns
     -------
@@ -427,6 +442,12 @@ def solve_relaxation(
     c, r, v = lay.entries(cols)
     _add_columns(h, lay.cost[cols], np.ones(len(cols)), c, r, v, len(cols))
 
+    warm_key = None
+    if warm_start and not column_generation:  # start from the last LP of the same shape
+        warm_key = (h.getNumRow(), h.getNumCol(), round(float(lay.cost.sum()), 3))
+        basis = _LAST_BASIS.get(warm_key)
+        if basis is not None:
+            h.setBasis(basis)
     rounds = 0
     while True:
         remaining = time_limit_s - (time.monotonic() - t0)
@@ -493,6 +514,9 @@ def solve_relaxation(
         order.extend(add.tolist())
         in_lp[add] = True
         rounds += 1
+    if warm_key is not None:
+        _LAST_BASIS.clear()
+        _LAST_BASIS[warm_key] = h.getBasis()
     col_val = np.asarray(sol.col_value)[n_aux:]
     value = np.zeros(n)
     value[np.asarray(order, dtype=np.int64)] = col_val

@@ -117,13 +117,13 @@ def _fmt_m(d: float) -> str:
     return f"{d:,.0f} m"
 
 
-def _station_phrase(row: pd.Series) -> str:
+def _station_phrase(row: Mapping[str, Any]) -> str:
     return (
         f"{row['station_name']} ({row['station_line']}, opens {int(row['station_opening_year'])})"
     )
 
 
-def _station_phrase_vi(row: pd.Series) -> str:
+def _station_phrase_vi(row: Mapping[str, Any]) -> str:
     return (
         f"{row['station_name']} ({row['station_line']}, "
         f"khai thác {int(row['station_opening_year'])})"
@@ -248,17 +248,18 @@ def classify_freed_land(
     )
     out["sh_eligible"] = eligible
 
+    # Plain lists, one entry per parcel, written into ``out`` once at the end (row-wise
+    # pandas access cost 0.6 s of the demo's 1.1 s here).
+    records = pd.DataFrame(out.drop(columns="geometry", errors="ignore")).to_dict("records")
     classes: list[str] = []
     reasons: list[str] = []
     reasons_vi: list[str] = []
-    for (_, row), r in zip(out.iterrows(), ring, strict=True):
+    for row, r in zip(records, ring, strict=True):
         cls, en, vi = _default_class(row, r, config, end)
         classes.append(cls)
         reasons.append(en)
         reasons_vi.append(vi)
-    out["land_class"] = classes
-    out["reason"] = reasons
-    out["reason_vi"] = reasons_vi
+    sh_target = [""] * len(out)
 
     windows = config.target_windows(end)
     for t in windows:
@@ -278,21 +279,15 @@ def classify_freed_land(
     targeted_zones = {t.zone_id for t in windows}
     zone = out["zone_id"].astype(str).to_numpy()
     targeted = np.isin(zone, list(targeted_zones))
-    sh_facts = [_sh_facts(row, config) for _, row in out.iterrows()]
-    out["sh_target"] = ""
-    col_cls = out.columns.get_loc("land_class")
-    col_en = out.columns.get_loc("reason")
-    col_vi = out.columns.get_loc("reason_vi")
-    col_t = out.columns.get_loc("sh_target")
 
     # Untargeted zones: the rule alone (TOD rings keep their station use).
     by_rule = eligible & ~targeted & (ring == "")
     for i in np.flatnonzero(by_rule):
-        en, vi = sh_facts[i]
-        out.iloc[i, col_cls] = "social_housing"
-        out.iloc[i, col_en] = f"{en} (zone without a target: rule)"
-        out.iloc[i, col_vi] = f"{vi} (khu vực không có chỉ tiêu: theo quy tắc)"
-        out.iloc[i, col_t] = "rule"
+        en, vi = _sh_facts(records[i], config)
+        classes[i] = "social_housing"
+        reasons[i] = f"{en} (zone without a target: rule)"
+        reasons_vi[i] = f"{vi} (khu vực không có chỉ tiêu: theo quy tắc)"
+        sh_target[i] = "rule"
 
     # Targeted zones, year by year: the allocation model picks among eligible parcels usable
     # by the year and not yet chosen, TOD ones included, to cover each zone's remaining need.
@@ -311,7 +306,7 @@ def classify_freed_land(
             continue
         if allocate is None:
             raise ValueError("zones have social-housing targets: pass an allocation (allocate=)")
-        values = [math.ceil(area[i]) * CLASS_VALUE[str(out["land_class"].iloc[i])] for i in cand]
+        values = [math.ceil(area[i]) * CLASS_VALUE[classes[i]] for i in cand]
         result = allocate(
             [math.ceil(area[i]) for i in cand],
             [zone[i] for i in cand],
@@ -323,14 +318,14 @@ def classify_freed_land(
             if not result.chosen[k]:
                 continue
             z, t = zone[i], due[zone[i]]
-            en, vi = sh_facts[i]
+            en, vi = _sh_facts(records[i], config)
             chosen[i] = True
             amount_en = _target_phrase(t, "en")
             amount_vi = _target_phrase(t, "vi")
-            out.iloc[i, col_cls] = "social_housing"
-            out.iloc[i, col_en] = f"{en}; chosen to meet {z}'s target of {amount_en} by {year}"
-            out.iloc[i, col_vi] = f"{vi}; được chọn để đạt chỉ tiêu {amount_vi} của {z} đến {year}"
-            out.iloc[i, col_t] = str(year)
+            classes[i] = "social_housing"
+            reasons[i] = f"{en}; chosen to meet {z}'s target of {amount_en} by {year}"
+            reasons_vi[i] = f"{vi}; được chọn để đạt chỉ tiêu {amount_vi} của {z} đến {year}"
+            sh_target[i] = str(year)
         logger.info("social-housing shortfall by %d (m²): %s", year, dict(result.shortfall_m2))
         if getattr(result, "warning", ""):  # a degraded allocation (time limit): say so
             degraded.append(f"{year}: {result.warning}")
@@ -340,8 +335,12 @@ def classify_freed_land(
             })
     for i in np.flatnonzero(eligible & targeted & ~chosen):
         z = zone[i]
-        out.iloc[i, col_en] = f"{out.iloc[i, col_en]} (not needed for {z}'s housing targets)"
-        out.iloc[i, col_vi] = f"{out.iloc[i, col_vi]} (không cần cho chỉ tiêu NOXH của {z})"
+        reasons[i] = f"{reasons[i]} (not needed for {z}'s housing targets)"
+        reasons_vi[i] = f"{reasons_vi[i]} (không cần cho chỉ tiêu NOXH của {z})"
+    out["land_class"] = classes
+    out["reason"] = reasons
+    out["reason_vi"] = reasons_vi
+    out["sh_target"] = sh_target
     density = np.array([config.units_per_ha(z) for z in zone], dtype=float)
     sh = out["land_class"].to_numpy() == "social_housing"
     out["social_housing_units"] = np.where(sh, np.round(area / 10_000 * density), 0).astype(
@@ -361,7 +360,9 @@ def _target_phrase(t: SocialHousingTarget, lang: str) -> str:
     return " / ".join(parts)
 
 
-def _default_class(row: pd.Series, ring: str, config: FreedLand, end: int) -> tuple[str, str, str]:
+def _default_class(
+    row: Mapping[str, Any], ring: str, config: FreedLand, end: int
+) -> tuple[str, str, str]:
     """The class a parcel gets when social housing does not take it, with its reasons."""
     d = float(row["station_distance_m"])
     if ring == "core":
@@ -399,7 +400,7 @@ def _default_class(row: pd.Series, ring: str, config: FreedLand, end: int) -> tu
     )
 
 
-def _sh_facts(row: pd.Series, config: FreedLand) -> tuple[str, str]:
+def _sh_facts(row: Mapping[str, Any], config: FreedLand) -> tuple[str, str]:
     a = float(row["area_m2"])
     km = float(row["jobs_distance_km"])
     y = int(row["available_year"])

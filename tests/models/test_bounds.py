@@ -94,3 +94,40 @@ def test_integer_bound_rounds_up_to_an_integral_lp_optimum():
     assert abs(rel.lp_value - res.objective) < 1.0
     assert math.ceil(rel.bound) == res.objective
     assert res.bound_source == "lp"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), problems())
+def test_a_warm_started_lp_gives_the_cold_lps_bound(first, second):
+    # The basis cache is keyed by the LP's shape: a basis from another problem of the same
+    # shape (or none) is only a start; bound and status are those of the cold solve.
+    from models import relax
+
+    relax._LAST_BASIS.clear()
+    cold = solve_relaxation(second, column_generation=False)
+    solve_relaxation(first, column_generation=False, warm_start=True)
+    warm = solve_relaxation(second, column_generation=False, warm_start=True)
+    assert warm.status == cold.status
+    if cold.status == "optimal":
+        assert math.isclose(warm.bound, cold.bound, rel_tol=1e-7, abs_tol=1.0)
+    relax._LAST_BASIS.clear()
+
+
+def test_a_sweeps_next_quota_starts_from_the_last_basis_with_the_same_bound():
+    from pathlib import Path
+
+    from geodata.adapter import to_problem
+    from geodata.workspace import read_workspace
+    from models import relax
+
+    ws = read_workspace(Path(__file__).resolve().parents[2] / "geodata" / "demo")
+    base = to_problem(ws, ws.scenario)
+    other = to_problem(ws, ws.scenario.with_quota_floor(2025, 0.35, base.n_slated))
+    relax._LAST_BASIS.clear()
+    cold = solve_relaxation(other, column_generation=False)
+    solve_relaxation(base, column_generation=False, warm_start=True)
+    assert len(relax._LAST_BASIS) == 1  # the same shape: the next LP starts from it
+    warm = solve_relaxation(other, column_generation=False, warm_start=True)
+    relax._LAST_BASIS.clear()
+    assert cold.status == warm.status == "optimal"
+    assert math.isclose(warm.bound, cold.bound, rel_tol=1e-9)
