@@ -46,11 +46,23 @@ def test_mip_over_every_option_is_the_model(problem):
         assert rep.ok and rep.objective == ev.objective
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def _optimal_lp(problem):
+    """The whole LP of ``problem`` when it is optimal, else None (nothing to test then)."""
+    rel = solve_relaxation(problem, column_generation=False)
+    return rel if rel.status == "optimal" else None
+
+
+#: The neighbourhood tests' hypothesis settings.
+NEIGHBOURHOODS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@NEIGHBOURHOODS
 @given(problems())
 def test_lp_year_neighbourhood_keeps_each_firm_in_its_lp_year(problem):
-    rel = solve_relaxation(problem, column_generation=False)
-    if rel.status != "optimal":
+    rel = _optimal_lp(problem)
+    if rel is None:
         return
     rows, split = lp_year_rows(problem, rel)
     opts = problem.options
@@ -71,11 +83,11 @@ def test_lp_year_neighbourhood_keeps_each_firm_in_its_lp_year(problem):
     assert split <= int(problem.planned.sum())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@NEIGHBOURHOODS
 @given(problems())
 def test_rins_fixes_the_moves_the_lp_and_the_plan_agree_on(problem):
-    rel = solve_relaxation(problem, column_generation=False)
-    if rel.status != "optimal":
+    rel = _optimal_lp(problem)
+    if rel is None:
         return
     every = np.arange(len(problem.options))
     best = solve_mip(problem, ModelSpec(), every, time_limit_s=10, relative_gap=0.0).rows
@@ -88,8 +100,8 @@ def test_rins_fixes_the_moves_the_lp_and_the_plan_agree_on(problem):
     agreed = [int(firm[r]) for r in best.tolist() if r in whole]
     for f in agreed:  # an agreed move is the firm's only option
         assert (firm[rows] == f).sum() == 1
-    assert free == int(problem.planned.sum()) - len(set(agreed) & set(
-        np.flatnonzero(problem.planned).tolist()))
+    planned = set(np.flatnonzero(problem.planned).tolist())
+    assert free == len(planned - set(agreed))
     # a neighbourhood's bound is not the problem's
     res = solve_mip(problem, ModelSpec(), rows, time_limit_s=10, relative_gap=0.0, start=best)
     if len(rows) < len(problem.options):
